@@ -1,0 +1,1 @@
+"""Province boundaries and names for Pakistan and Afghanistan (EPSG:4326)."""
