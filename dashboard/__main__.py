@@ -1,0 +1,41 @@
+"""Command line: ``python -m dashboard COMMAND ...`` (``--help`` lists them).
+
+Each command lives in ``dashboard/commands/<name>.py`` with ``add_parser(subparsers)``
+and ``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ("export", "ingest", "boundaries", "bench")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Militant-violence dashboard for Khyber Pakhtunkhwa and Afghanistan: command line.",
+        epilog="Run the app with: streamlit run dashboard/app.py",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules = {}
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"dashboard.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"dashboard.commands.{name}":
+                continue
+            raise
+        module.add_parser(sub)
+        modules[name] = module
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    return int(modules[args.command].run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

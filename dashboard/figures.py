@@ -1,0 +1,306 @@
+"""Figure builders: small DataFrames in, Plotly figures out. No Streamlit here.
+
+Maps use MapLibre traces (``Choroplethmap``, ``Scattermap``) on the
+``white-bg`` style with our own polygons, so they draw with no internet:
+plotly's ``geo`` traces fetch a base map from a CDN and stay blank offline.
+Colours follow the Okabe–Ito palette (safe for colour-blind readers).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+OTHER = "#8c8c8c"
+METRIC_LABELS = {"incidents": "Incidents", "killed": "Killed", "injured": "Injured"}
+STATUS_LABELS = {
+    "claimed": "Claimed",
+    "attributed": "Attributed, not claimed",
+    "unclaimed": "Unclaimed, no attribution",
+}
+STATUS_COLOURS = {"claimed": "#0072B2", "attributed": "#E69F00", "unclaimed": "#BBBBBB"}
+FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+MAP_CENTRE = {"lat": 32.5, "lon": 68.5}
+
+
+def colour_map(series: list[str], known: dict[str, str] | None = None) -> dict[str, str]:
+    """A colour per series name: the group's own colour when known, else the palette."""
+    known = known or {}
+    out, spare = {}, [c for c in PALETTE if c not in known.values()]
+    for name in series:
+        if name in known:
+            out[name] = known[name]
+        elif name in ("Other groups", "Unattributed", "Unknown"):
+            out[name] = OTHER
+        else:
+            out[name] = spare.pop(0) if spare else OTHER
+    return out
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        plot_bgcolor="white", hoverlabel=dict(font_size=13),
+    )
+    fig.update_xaxes(showgrid=False)
+    fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
+    return fig
+
+
+def empty(message: str = "No incidents match the filters.", height: int = 300) -> go.Figure:
+    """A blank figure that says why it is blank."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color="#555"), x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, height=height)
+
+
+# --- timeline --------------------------------------------------------------
+def top_series(df: pd.DataFrame, metric: str, keep: list[str] | None = None, n: int = 6) -> pd.DataFrame:
+    """Keep the ``n`` largest series (plus ``keep``); fold the rest into "Other groups"."""
+    if df.empty:
+        return df
+    totals = df.groupby("series")[metric].sum().sort_values(ascending=False)
+    chosen = list(dict.fromkeys([s for s in (keep or []) if s in totals.index] + list(totals.index[:n])))
+    out = df.copy()
+    out.loc[~out["series"].isin(chosen), "series"] = "Other groups"
+    return out.groupby(["period", "series"], as_index=False)[["incidents", "killed", "injured"]].sum()
+
+
+def timeline(
+    df: pd.DataFrame,
+    metric: str = "incidents",
+    freq: str = "month",
+    colours: dict[str, str] | None = None,
+    milestones: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Lines per series over time. ``df``: period, series, incidents, killed, injured."""
+    if df.empty:
+        return empty()
+    label = METRIC_LABELS.get(metric, metric)
+    order = df.groupby("series")[metric].sum().sort_values(ascending=False).index.tolist()
+    cmap = colour_map(order, colours)
+    fig = go.Figure()
+    periods = pd.to_datetime(df["period"])
+    full = pd.date_range(periods.min(), periods.max(), freq={"week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}.get(freq, "MS"))
+    for name in order:
+        part = df[df["series"] == name].assign(period=lambda d: pd.to_datetime(d["period"])).set_index("period")
+        values = part[metric].reindex(full, fill_value=0) if len(full) else part[metric]
+        fig.add_trace(go.Scatter(
+            x=values.index, y=values.values, name=str(name), mode="lines+markers",
+            line=dict(color=cmap[name], width=2.5 if name in ("TTP", "ISKP") else 1.8,
+                      shape="linear"),
+            marker=dict(size=5),
+            hovertemplate=f"<b>{name}</b><br>%{{x|%b %Y}}<br>{label}: %{{y:,}}<extra></extra>",
+        ))
+    _annotate_milestones(fig, milestones, periods.min(), periods.max())
+    fig.update_yaxes(title=label)
+    return _layout(fig, title, height=460)
+
+
+def _annotate_milestones(fig: go.Figure, milestones: pd.DataFrame | None, lo, hi) -> None:
+    if milestones is None or milestones.empty:
+        return
+    for i, row in enumerate(milestones.itertuples(index=False)):
+        when = pd.Timestamp(row.date)
+        if when < lo - pd.Timedelta(days=31) or when > hi + pd.Timedelta(days=31):
+            continue
+        fig.add_vline(x=when, line=dict(color="#999", width=1, dash="dot"))
+        fig.add_annotation(
+            x=when, y=1, yref="paper", text=str(i + 1), showarrow=False, yanchor="bottom",
+            font=dict(size=11, color="#555"), hovertext=f"{when:%d %b %Y}: {row.label}",
+            bgcolor="white", bordercolor="#999", borderwidth=1,
+        )
+
+
+def stacked_area_bars(df: pd.DataFrame, metric: str = "incidents", title: str | None = None, n: int = 10) -> go.Figure:
+    """Stacked bars per period by area (province or district). ``df`` as for ``timeline``."""
+    if df.empty:
+        return empty()
+    totals = df.groupby("series")[metric].sum().sort_values(ascending=False)
+    keep = list(totals.index[:n])
+    d = df.copy()
+    d.loc[~d["series"].isin(keep), "series"] = "Other areas"
+    d = d.groupby(["period", "series"], as_index=False)[metric].sum()
+    cmap = colour_map(keep + ["Other areas"])
+    cmap["Other areas"] = OTHER
+    fig = go.Figure()
+    for name in keep + (["Other areas"] if "Other areas" in set(d["series"]) else []):
+        part = d[d["series"] == name]
+        fig.add_trace(go.Bar(x=pd.to_datetime(part["period"]), y=part[metric], name=str(name),
+                             marker_color=cmap[name],
+                             hovertemplate=f"<b>{name}</b><br>%{{x|%b %Y}}: %{{y:,}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title=METRIC_LABELS.get(metric, metric))
+    return _layout(fig, title)
+
+
+def area_bars(df: pd.DataFrame, metric: str = "incidents", area: str = "province", title: str | None = None) -> go.Figure:
+    """Horizontal bars: ``metric`` per province or district, largest on top."""
+    if df.empty:
+        return empty()
+    d = df.sort_values(metric, ascending=True).tail(20)
+    fig = go.Figure(go.Bar(
+        x=d[metric], y=d[area], orientation="h", marker_color="#0072B2",
+        customdata=d[["country"]].values,
+        hovertemplate=f"<b>%{{y}}</b> (%{{customdata[0]}})<br>{METRIC_LABELS.get(metric, metric)}: %{{x:,}}<extra></extra>",
+    ))
+    fig.update_xaxes(title=METRIC_LABELS.get(metric, metric), gridcolor="#e5e5e5")
+    fig.update_yaxes(title=None, gridcolor="rgba(0,0,0,0)")
+    return _layout(fig, title, height=max(260, 28 * len(d) + 80))
+
+
+# --- map -------------------------------------------------------------------
+def incident_map(
+    areas_geojson: dict,
+    area_values: pd.DataFrame,
+    points: pd.DataFrame,
+    *,
+    metric: str = "incidents",
+    key: str = "iso_3166_2",
+    aggregated: bool = False,
+    colours: dict[str, str] | None = None,
+    centre: dict | None = None,
+    zoom: float = 4.3,
+    height: int = 640,
+) -> go.Figure:
+    """Areas shaded by ``metric`` and incidents as points, drawn offline.
+
+    ``areas_geojson``: FeatureCollection in EPSG:4326 whose ``properties[key]`` ids
+    match ``area_values['id']``; ``area_values``: id, name, value. ``points``: from
+    ``queries.map_points`` (lon/lat degrees); sized by killed, coloured by group.
+    """
+    fig = go.Figure()
+    label = METRIC_LABELS.get(metric, metric)
+    zmax = max(1, float(area_values["value"].max() or 1)) if len(area_values) else 1
+    fig.add_trace(go.Choroplethmap(
+        geojson=areas_geojson, featureidkey=f"properties.{key}",
+        locations=area_values["id"], z=area_values["value"].fillna(0), text=area_values["name"],
+        colorscale=[[0, "#f7f7f7"], [1, "#525252"]], zmin=0, zmax=zmax, marker_opacity=0.55,
+        marker_line_width=0.8, marker_line_color="#ffffff",
+        colorbar=dict(title=dict(text=label), thickness=12, len=0.5, x=1.0, y=0.75),
+        hovertemplate=f"<b>%{{text}}</b><br>{label}: %{{z:,}}<extra></extra>", name=label,
+        showlegend=False,
+    ))
+    if len(points) and not aggregated:
+        _add_incident_points(fig, points, colours or {})
+    elif len(points):
+        size = 6 + 3 * np.sqrt(points["incidents"].astype(float))
+        fig.add_trace(go.Scattermap(
+            lat=points["latitude"], lon=points["longitude"], mode="markers",
+            marker=dict(size=np.minimum(size, 40), color="#0072B2", opacity=0.6),
+            customdata=points[["incidents", "killed"]].values, name="Incidents (grouped)",
+            hovertemplate="%{customdata[0]:,} incidents in this 0.25° cell<br>%{customdata[1]:,} killed<extra></extra>",
+        ))
+    fig.update_layout(
+        map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
+        margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT,
+        legend=dict(orientation="h", yanchor="top", y=0.99, xanchor="left", x=0.01,
+                    bgcolor="rgba(255,255,255,0.85)", title=dict(text="Group")),
+    )
+    return fig
+
+
+def point_size(killed: pd.Series) -> np.ndarray:
+    """Marker diameter in pixels: area grows with the number killed (unknown = smallest)."""
+    k = pd.to_numeric(killed, errors="coerce").fillna(0).clip(lower=0).astype(float)
+    return np.minimum(7 + 2.2 * np.sqrt(k), 34)
+
+
+def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str, str]) -> None:
+    order = points["main_group"].value_counts().index.tolist()
+    cmap = colour_map(order, colours)
+    status = points["claim_status"].map(STATUS_LABELS).fillna("Unclaimed")
+    approx = np.where(points["location_approximate"].fillna(False).astype(bool), " (approximate location)", "")
+    custom = np.column_stack([
+        pd.to_datetime(points["date"]).dt.strftime("%d %b %Y"),
+        points["place"].fillna("").astype(str) + approx,
+        points["groups"].fillna("Unattributed"),
+        points["killed"].astype("Int64").astype(str).replace("<NA>", "unknown"),
+        status,
+        points["district"].fillna("").astype(str),
+        points["province"].fillna("").astype(str),
+        points["incident_id"],
+    ])
+    for name in order:
+        mask = (points["main_group"] == name).to_numpy()
+        fig.add_trace(go.Scattermap(
+            lat=points.loc[mask, "latitude"], lon=points.loc[mask, "longitude"], mode="markers",
+            name=str(name), marker=dict(size=point_size(points.loc[mask, "killed"]), color=cmap[name], opacity=0.8),
+            customdata=custom[mask],
+            hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[5]}, %{customdata[6]}"
+                           "<br>Group: %{customdata[2]}<br>Killed: %{customdata[3]}<br>%{customdata[4]}<extra></extra>"),
+        ))
+
+
+# --- claims ----------------------------------------------------------------
+def claims_by_group(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Grouped bars per group: claimed, denied, suspected or attributed without a claim."""
+    if df.empty:
+        return empty("No group is linked to the selected incidents.")
+    d = df.head(12)
+    fig = go.Figure()
+    for column, label, colour in (
+        ("claimed", "Claimed", "#0072B2"),
+        ("suspected_only", "Suspected / attributed, no claim", "#E69F00"),
+        ("denied", "Denied", "#CC79A7"),
+    ):
+        fig.add_trace(go.Bar(x=d["group"], y=d[column], name=label, marker_color=colour,
+                             hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y}}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title="Incidents")
+    return _layout(fig, title)
+
+
+def claim_status(df: pd.DataFrame, metric: str = "incidents", title: str | None = None) -> go.Figure:
+    """Share of incidents by claim status, as a donut."""
+    if df.empty or df[metric].sum() == 0:
+        return empty()
+    labels = df["claim_status"].map(STATUS_LABELS).fillna(df["claim_status"])
+    fig = go.Figure(go.Pie(
+        labels=labels, values=df[metric], hole=0.55, sort=False,
+        marker=dict(colors=[STATUS_COLOURS.get(s, OTHER) for s in df["claim_status"]]),
+        textinfo="percent", hovertemplate="<b>%{label}</b><br>%{value:,} (%{percent})<extra></extra>",
+    ))
+    return _layout(fig, title, height=340)
+
+
+def claim_delays(df: pd.DataFrame, colours: dict[str, str] | None = None, title: str | None = None) -> go.Figure:
+    """Days from attack to claim, one dot per claim, per group."""
+    if df.empty:
+        return empty("No dated claims in the selection.")
+    order = df["group"].value_counts().index.tolist()
+    cmap = colour_map(order, colours)
+    fig = go.Figure()
+    for name in order:
+        part = df[df["group"] == name]
+        fig.add_trace(go.Box(
+            x=part["days"], y=[name] * len(part), name=str(name), orientation="h", boxpoints="all",
+            jitter=0.4, pointpos=0, marker=dict(color=cmap[name], size=8), line=dict(color=cmap[name]),
+            fillcolor="rgba(0,0,0,0)",
+            customdata=np.column_stack([pd.to_datetime(part["date"]).dt.strftime("%d %b %Y"),
+                                        part["place"].fillna(""), part["channel"].fillna("")]),
+            hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>Claimed after %{x} day(s)<br>%{customdata[2]}<extra></extra>",
+        ))
+    fig.update_xaxes(title="Days from attack to claim", gridcolor="#e5e5e5", rangemode="tozero")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height=max(260, 60 * len(order) + 120))
+
+
+def figure_bytes(fig: go.Figure) -> int:
+    """Size of the figure JSON the browser receives, in bytes."""
+    return len(fig.to_json().encode("utf-8"))
+
+
+def nice_number(value: float | int | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{int(value):,}"

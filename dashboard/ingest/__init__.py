@@ -1,0 +1,1 @@
+"""Files in, rows in the store: adapters, validation, normalisation, atomic writes."""

@@ -1,0 +1,418 @@
+"""Questions the pages ask: a ``Filter`` in, a small DataFrame out.
+
+Every function takes a DuckDB cursor and a Filter; SQL text is fixed here and
+user input travels only as parameters. Results are aggregates or bounded lists,
+so they are cheap to cache and to send to the browser.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from .filters import Filter, Vocabulary
+
+METRICS = {"incidents": "count(*)", "killed": "coalesce(sum(killed), 0)", "injured": "coalesce(sum(injured), 0)"}
+FREQS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
+COUNTRIES = ("Pakistan", "Afghanistan")
+MAP_POINT_LIMIT = 3000
+
+
+def _flag(f: Filter) -> str:
+    """The incident_groups column the basis counts (a fixed word, never user input)."""
+    return "claimed" if f.basis == "claimed" else "responsible"
+
+
+def _selected(f: Filter) -> tuple[str, list]:
+    where, params = f.where("i")
+    return f"SELECT i.* FROM incidents i WHERE {where}", params
+
+
+def _group_clause(f: Filter, alias: str = "g") -> tuple[str, list]:
+    """Restrict incident_groups rows to the selected groups (and their factions)."""
+    if not f.groups:
+        return "", []
+    groups = list(f.groups)
+    return (f" AND (list_contains(?, {alias}.group_id) OR list_contains(?, {alias}.root_id))", [groups, groups])
+
+
+def df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+# --- vocabulary ------------------------------------------------------------
+def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
+    """Every value the filters can take, from the store and the boundaries."""
+    from .geo.provinces import province_names
+
+    def distinct(column: str) -> tuple[str, ...]:
+        rows = con.execute(
+            f"SELECT DISTINCT {column} FROM incidents WHERE {column} IS NOT NULL ORDER BY 1"
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    provinces = sorted(set(province_names()) | set(distinct("province")))
+    groups = con.execute("SELECT group_id, name FROM groups ORDER BY group_id").fetchall()
+    districts = set(distinct("district"))
+    try:
+        districts |= set(con.execute("SELECT DISTINCT district FROM admin_districts").df()["district"])
+    except duckdb.Error:
+        pass
+    return Vocabulary(
+        countries=tuple(dict.fromkeys(COUNTRIES + distinct("country"))),
+        provinces=tuple(provinces),
+        districts=tuple(sorted(districts)),
+        groups=tuple(g for g, _ in groups),
+        attack_types=distinct("attack_type"),
+        target_types=distinct("target_type"),
+        group_names={g: n for g, n in groups},
+    )
+
+
+def provinces_of(con: duckdb.DuckDBPyConnection, countries: tuple[str, ...] = ()) -> list[str]:
+    """Provinces of the given countries (all when empty), from boundaries and data."""
+    from .geo.provinces import load_provinces
+
+    gdf = load_provinces()
+    names = set(gdf.loc[gdf["country"].isin(countries) if countries else slice(None), "province"])
+    rows = con.execute(
+        "SELECT DISTINCT province FROM incidents WHERE province IS NOT NULL AND (len(?) = 0 OR list_contains(?, country))",
+        [list(countries), list(countries)],
+    ).fetchall()
+    return sorted(names | {r[0] for r in rows})
+
+
+def districts_of(con: duckdb.DuckDBPyConnection, provinces: tuple[str, ...] = ()) -> list[str]:
+    """Districts of the given provinces (all when empty): from district boundaries when
+    present, and from the incidents."""
+    rows = con.execute(
+        "SELECT DISTINCT district FROM incidents WHERE district IS NOT NULL AND (len(?) = 0 OR list_contains(?, province))",
+        [list(provinces), list(provinces)],
+    ).fetchall()
+    names = {r[0] for r in rows}
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT district FROM admin_districts WHERE len(?) = 0 OR list_contains(?, province)",
+            [list(provinces), list(provinces)],
+        ).fetchall()
+        names |= {r[0] for r in rows}
+    except duckdb.Error:
+        pass
+    return sorted(names)
+
+
+def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    return tuple(con.execute("SELECT min(date), max(date) FROM incidents").fetchone())
+
+
+# --- overview --------------------------------------------------------------
+def headline(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
+    """Headline figures for the selection and for the previous period of equal length.
+
+    The period is the filter's date range, or the data's range where open. Keys:
+    incidents, killed, injured, claimed_share (0-1 or None), period (start, end),
+    and ``previous`` with the same figures (None when there is no earlier period).
+    """
+    lo, hi = data_range(con)
+    start, end = f.date_from or lo, f.date_to or hi
+    now = _headline_for(con, f)
+    result = {**now, "period": (start, end), "previous": None}
+    if f.date_from and start and end:  # no comparison for "all dates": nothing precedes it
+        days = (end - start).days + 1
+        prev = f.with_(date_from=start - timedelta(days=days), date_to=start - timedelta(days=1))
+        result["previous"] = {**_headline_for(con, prev), "period": (prev.date_from, prev.date_to)}
+    return result
+
+
+def _headline_for(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
+    sql, params = _selected(f)
+    row = con.execute(
+        f"""SELECT count(*), coalesce(sum(killed), 0), coalesce(sum(injured), 0),
+                   count(*) FILTER (WHERE c.claim_status = 'claimed')
+            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)""",
+        params,
+    ).fetchone()
+    n, killed, injured, claimed = row
+    return {
+        "incidents": int(n), "killed": int(killed), "injured": int(injured),
+        "claimed_share": (claimed / n) if n else None,
+    }
+
+
+INCIDENT_LIST_COLUMNS = """s.incident_id, s.date, s.date_precision, s.country, s.province, s.district,
+    s.place, s.attack_type, s.target_type, s.killed, s.injured, c.claim_status,
+    coalesce(c.claimed_by, c.attributed_to) AS groups, c.claimed_by, c.attributed_to,
+    c.denied_by, s.latitude, s.longitude, s.location_approximate, s.origin, s.summary,
+    s.source_urls"""
+
+
+def latest(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 10) -> pd.DataFrame:
+    """The most recent incidents of the selection, newest first."""
+    sql, params = _selected(f)
+    return df(
+        con,
+        f"""SELECT {INCIDENT_LIST_COLUMNS}
+            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
+            ORDER BY s.date DESC, s.killed DESC NULLS LAST LIMIT ?""",
+        params + [int(limit)],
+    )
+
+
+# --- timeline --------------------------------------------------------------
+def timeline(
+    con: duckdb.DuckDBPyConnection,
+    f: Filter,
+    freq: str = "month",
+    by: str = "group",
+    rollup: bool = True,
+) -> pd.DataFrame:
+    """Counts per period and series: columns period (date), series, incidents, killed, injured.
+
+    ``by`` is ``group`` (an incident attributed to two groups counts once for
+    each), ``province``, ``district`` or ``none``. With ``rollup`` factions count
+    under their parent group. Periods with no incidents are absent.
+    """
+    part = FREQS.get(freq, "month")
+    sql, params = _selected(f)
+    if by == "group":
+        key = "g.root_id" if rollup else "g.group_id"
+        clause, gparams = _group_clause(f)
+        return df(
+            con,
+            f"""SELECT date_trunc('{part}', s.date) AS period, {key} AS series,
+                       count(DISTINCT s.incident_id) AS incidents,
+                       coalesce(sum(s.killed), 0) AS killed, coalesce(sum(s.injured), 0) AS injured
+                FROM ({sql}) s JOIN incident_groups g USING (incident_id)
+                WHERE g.{_flag(f)} {clause}
+                GROUP BY ALL ORDER BY period, series""",
+            params + gparams,
+        )
+    column = {"province": "s.province", "district": "s.district", "country": "s.country"}.get(by, "'All'")
+    return df(
+        con,
+        f"""SELECT date_trunc('{part}', s.date) AS period, coalesce({column}, 'Unknown') AS series,
+                   count(*) AS incidents, coalesce(sum(s.killed), 0) AS killed,
+                   coalesce(sum(s.injured), 0) AS injured
+            FROM ({sql}) s GROUP BY ALL ORDER BY period, series""",
+        params,
+    )
+
+
+def milestones(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
+    """Context milestones inside the filter's date range."""
+    return df(
+        con,
+        """SELECT date, date_precision, label, source_url FROM milestones
+           WHERE (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?) ORDER BY date""",
+        [f.date_from, f.date_from, f.date_to, f.date_to],
+    )
+
+
+def by_area(con: duckdb.DuckDBPyConnection, f: Filter, level: str = "province") -> pd.DataFrame:
+    """Incidents, killed and injured per country and province (or district)."""
+    sql, params = _selected(f)
+    area = "s.district" if level == "district" else "s.province"
+    return df(
+        con,
+        f"""SELECT s.country, s.province, {"s.district," if level == "district" else ""}
+                   count(*) AS incidents, coalesce(sum(s.killed), 0) AS killed,
+                   coalesce(sum(s.injured), 0) AS injured
+            FROM ({sql}) s WHERE {area} IS NOT NULL
+            GROUP BY ALL ORDER BY incidents DESC""",
+        params,
+    )
+
+
+# --- map -------------------------------------------------------------------
+def map_points(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = MAP_POINT_LIMIT) -> tuple[pd.DataFrame, bool]:
+    """Points for the map. Returns (frame, aggregated).
+
+    Up to ``limit`` incidents are returned one per row (lat/lon in degrees,
+    EPSG:4326) with their main group for colour. Beyond that, incidents are
+    binned on a 0.25-degree grid: one row per cell with counts and killed, so the
+    page stays light however much matches.
+    """
+    sql, params = _selected(f)
+    n = con.execute(f"SELECT count(*) FROM ({sql}) s WHERE s.latitude IS NOT NULL", params).fetchone()[0]
+    if n <= limit:
+        return df(
+            con,
+            f"""SELECT s.incident_id, s.date, s.place, s.district, s.province, s.country,
+                       s.latitude, s.longitude, s.killed, s.injured, s.attack_type,
+                       s.location_approximate, c.claim_status,
+                       coalesce(c.claimed_by, c.attributed_to, 'Unattributed') AS groups,
+                       coalesce(r.root_id, split_part(coalesce(c.claimed_by, c.attributed_to), ', ', 1), 'Unattributed') AS main_group
+                FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
+                LEFT JOIN group_roots r ON r.group_id = split_part(coalesce(c.claimed_by, c.attributed_to), ', ', 1)
+                WHERE s.latitude IS NOT NULL ORDER BY s.date""",
+            params,
+        ), False
+    return df(
+        con,
+        f"""SELECT round(s.latitude * 4) / 4 AS latitude, round(s.longitude * 4) / 4 AS longitude,
+                   count(*) AS incidents, coalesce(sum(s.killed), 0) AS killed
+            FROM ({sql}) s WHERE s.latitude IS NOT NULL GROUP BY ALL""",
+        params,
+    ), True
+
+
+# --- claims ----------------------------------------------------------------
+def claims_by_group(con: duckdb.DuckDBPyConnection, f: Filter, rollup: bool = True) -> pd.DataFrame:
+    """Per group: incidents it claimed, denied, and was suspected of/attributed without claiming.
+
+    Columns: group, claimed, denied, suspected_only, incidents (any involvement).
+    """
+    sql, params = _selected(f)
+    key = "g.root_id" if rollup else "g.group_id"
+    clause, gparams = _group_clause(f)
+    return df(
+        con,
+        f"""SELECT {key} AS "group",
+                   count(DISTINCT incident_id) FILTER (WHERE g.claimed) AS claimed,
+                   count(DISTINCT incident_id) FILTER (WHERE g.denied) AS denied,
+                   count(DISTINCT incident_id) FILTER (WHERE NOT g.claimed AND (g.suspected OR g.attributed)) AS suspected_only,
+                   count(DISTINCT incident_id) AS incidents
+            FROM ({sql}) s JOIN incident_groups g USING (incident_id)
+            WHERE TRUE {clause}
+            GROUP BY ALL ORDER BY incidents DESC""",
+        params + gparams,
+    )
+
+
+def claim_status_counts(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
+    """Incidents and killed by claim status (claimed, attributed, unclaimed)."""
+    sql, params = _selected(f.with_(basis="attributed") if f.basis == "claimed" and not f.groups else f)
+    return df(
+        con,
+        f"""SELECT coalesce(c.claim_status, 'unclaimed') AS claim_status, count(*) AS incidents,
+                   coalesce(sum(s.killed), 0) AS killed
+            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
+            GROUP BY ALL ORDER BY incidents DESC""",
+        params,
+    )
+
+
+def claim_mismatches(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 500) -> pd.DataFrame:
+    """Incidents whose claimant differs from the group first suspected.
+
+    Example: 2023-07-30 Bajaur, suspected TTP first, claimed by ISKP. Groups are
+    compared by their root, so a claim by a TTP faction where TTP was suspected is
+    no mismatch.
+    """
+    sql, params = _selected(f)
+    return df(
+        con,
+        f"""SELECT s.incident_id, s.date, s.province, s.district, s.place, s.killed,
+                   c.first_suspected, c.claimed_by, c.denied_by
+            FROM ({sql}) s JOIN incident_claims c USING (incident_id)
+            WHERE c.first_suspected IS NOT NULL AND c.claimed_by IS NOT NULL
+              AND NOT EXISTS (
+                  SELECT 1 FROM incident_groups g JOIN group_roots r ON r.group_id = c.first_suspected
+                  WHERE g.incident_id = s.incident_id AND g.claimed AND g.root_id = r.root_id)
+            ORDER BY s.date DESC LIMIT ?""",
+        params + [int(limit)],
+    )
+
+
+def claim_delays(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
+    """Days from attack to claim, one row per claim with a known statement date
+    (day-precision attacks only). Columns: incident_id, date, group, channel, days."""
+    sql, params = _selected(f)
+    clause, gparams = _group_clause(f, "r")
+    return df(
+        con,
+        f"""SELECT s.incident_id, s.date, s.place, coalesce(r.root_id, e.group_id) AS "group",
+                   e.group_id AS claimant, e.channel, e.statement_date,
+                   date_diff('day', s.date, e.statement_date) AS days
+            FROM ({sql}) s JOIN attribution_events e USING (incident_id)
+            LEFT JOIN group_roots r ON r.group_id = e.group_id
+            WHERE e.kind = 'claimed' AND e.statement_date IS NOT NULL AND e.group_id IS NOT NULL
+              AND s.date_precision = 'day' {clause}
+            ORDER BY s.date""",
+        params + gparams,
+    )
+
+
+# --- incidents -------------------------------------------------------------
+def incidents_table(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 5000) -> tuple[pd.DataFrame, int]:
+    """The selection's incidents, newest first, at most ``limit``; and the total count."""
+    sql, params = _selected(f)
+    total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return latest(con, f, limit), int(total)
+
+
+def incident_detail(con: duckdb.DuckDBPyConnection, incident_id: str) -> tuple[dict | None, pd.DataFrame]:
+    """One incident (all columns and claim summary) and its attribution events in order."""
+    row = df(
+        con,
+        """SELECT i.*, c.claim_status, c.claimed_by, c.attributed_to, c.denied_by, c.first_suspected
+           FROM incidents i LEFT JOIN incident_claims c USING (incident_id) WHERE i.incident_id = ?""",
+        [incident_id],
+    )
+    events = df(
+        con,
+        """SELECT e.seq, e.kind, e.group_id, g.name AS group_name, e.group_as_written, e.stated_by,
+                  e.channel, e.statement_date, e.source_url, e.note
+           FROM attribution_events e LEFT JOIN groups g USING (group_id)
+           WHERE e.incident_id = ? ORDER BY e.seq""",
+        [incident_id],
+    )
+    return (row.iloc[0].to_dict() if len(row) else None), events
+
+
+def export_rows(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
+    """Every selected incident with its claim summary, for downloads and the CLI."""
+    sql, params = _selected(f)
+    return df(
+        con,
+        f"""SELECT s.incident_id, s.origin, s.origin_event_id, s.date, s.date_precision,
+                   s.country, s.province, s.district, s.place, s.latitude, s.longitude,
+                   s.location_precision, s.location_approximate, s.attack_type, s.target_type,
+                   s.killed, s.killed_note, s.injured, c.claim_status, c.claimed_by,
+                   c.attributed_to, c.denied_by, c.first_suspected, s.summary,
+                   array_to_string(s.source_urls, ' | ') AS source_urls
+            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
+            ORDER BY s.date, s.incident_id""",
+        params,
+    )
+
+
+# --- about -----------------------------------------------------------------
+def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per origin dataset and country: incidents, first and last date."""
+    return df(
+        con,
+        """SELECT origin, country, count(*) AS incidents, min(date) AS first_date, max(date) AS last_date,
+                  count(*) FILTER (WHERE location_approximate) AS approximate_locations
+           FROM incidents GROUP BY ALL ORDER BY origin, country""",
+    )
+
+
+def groups_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return df(
+        con,
+        """SELECT g.group_id, g.name, g.parent_id, g.colour, g.note,
+                  (SELECT count(DISTINCT incident_id) FROM incident_groups ig WHERE ig.group_id = g.group_id) AS incidents
+           FROM groups g ORDER BY incidents DESC, group_id""",
+    )
+
+
+def group_colours(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """group_id -> colour (factions inherit their root's colour when they have none)."""
+    rows = con.execute(
+        """SELECT g.group_id, coalesce(g.colour, p.colour)
+           FROM groups g LEFT JOIN group_roots r USING (group_id) LEFT JOIN groups p ON p.group_id = r.root_id"""
+    ).fetchall()
+    return {g: c for g, c in rows if c}
+
+
+def unknown_group_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Group names in the data that match no known group, for review."""
+    return df(
+        con,
+        """SELECT group_as_written AS name, count(*) AS events, count(DISTINCT incident_id) AS incidents
+           FROM attribution_events WHERE group_id IS NULL AND group_as_written IS NOT NULL
+           GROUP BY ALL ORDER BY events DESC""",
+    )

@@ -1,0 +1,134 @@
+"""Schema of the store, as an ordered list of migrations.
+
+Each migration is a list of SQL statements. ``migrate`` applies the ones a
+database has not seen yet, in one transaction each, and records the version in
+``schema_version``. Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+ATTRIBUTION_KINDS = ("claimed", "denied", "suspected", "attributed")
+
+MIGRATIONS: list[list[str]] = [
+    # 1: the first schema
+    [
+        """CREATE TABLE groups (
+            group_id   VARCHAR PRIMARY KEY,  -- short name: TTP, ISKP, JuA ...
+            name       VARCHAR NOT NULL,     -- canonical full name
+            parent_id  VARCHAR,              -- faction -> parent (JuA -> TTP)
+            colour     VARCHAR,
+            note       VARCHAR
+        )""",
+        """CREATE TABLE group_aliases (
+            alias_key  VARCHAR PRIMARY KEY,  -- lower-cased, whitespace folded
+            alias      VARCHAR NOT NULL,     -- as written
+            group_id   VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE import_batches (
+            batch_id     VARCHAR PRIMARY KEY,
+            origin       VARCHAR NOT NULL,   -- reference, acled, ucdp, gtd, native, manual
+            file_name    VARCHAR,
+            sha256       VARCHAR,
+            imported_at  TIMESTAMP NOT NULL,
+            n_read       BIGINT, n_loaded BIGINT, n_duplicates BIGINT,
+            n_skipped    BIGINT, n_rejected BIGINT
+        )""",
+        """CREATE TABLE incidents (
+            incident_id        VARCHAR PRIMARY KEY,  -- origin:origin_event_id
+            origin             VARCHAR NOT NULL,
+            origin_event_id    VARCHAR NOT NULL,
+            batch_id           VARCHAR,
+            date               DATE NOT NULL,
+            date_precision     VARCHAR NOT NULL,     -- day, week, month, year
+            country            VARCHAR NOT NULL,     -- Pakistan, Afghanistan
+            province           VARCHAR,
+            district           VARCHAR,
+            place              VARCHAR,
+            latitude           DOUBLE,
+            longitude          DOUBLE,
+            location_precision VARCHAR,              -- point, district, province (centroid)
+            location_approximate BOOLEAN NOT NULL DEFAULT FALSE,
+            attack_type        VARCHAR,
+            target_type        VARCHAR,
+            killed             INTEGER,
+            killed_low         INTEGER,
+            killed_high        INTEGER,
+            killed_note        VARCHAR,
+            injured            INTEGER,
+            summary            VARCHAR,
+            source_urls        VARCHAR[],
+            attribution_note   VARCHAR,
+            created_at         TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at         TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            UNIQUE (origin, origin_event_id)
+        )""",
+        """CREATE TABLE attribution_events (
+            event_id        VARCHAR PRIMARY KEY,
+            incident_id     VARCHAR NOT NULL,
+            seq             INTEGER NOT NULL,     -- order of statements within the incident
+            group_id        VARCHAR,              -- NULL when the name is unknown or ambiguous
+            group_as_written VARCHAR,
+            kind            VARCHAR NOT NULL CHECK (kind IN ('claimed', 'denied', 'suspected', 'attributed')),
+            stated_by       VARCHAR,
+            channel         VARCHAR,
+            statement_date  DATE,
+            source_url      VARCHAR,
+            note            VARCHAR,
+            batch_id        VARCHAR,
+            created_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at      TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""",
+        "CREATE INDEX attribution_incident ON attribution_events (incident_id)",
+        """CREATE TABLE milestones (
+            date DATE NOT NULL, date_precision VARCHAR, label VARCHAR NOT NULL, source_url VARCHAR
+        )""",
+        # Derived: one row per (incident, group) with the group's standing.
+        """CREATE TABLE incident_groups (
+            incident_id VARCHAR, group_id VARCHAR, root_id VARCHAR,
+            claimed BOOLEAN, denied BOOLEAN, suspected BOOLEAN, attributed BOOLEAN,
+            responsible BOOLEAN
+        )""",
+        # Derived: one row per incident summarising its attribution.
+        """CREATE TABLE incident_claims (
+            incident_id VARCHAR PRIMARY KEY,
+            claim_status VARCHAR,      -- claimed, attributed, unclaimed
+            claimed_by VARCHAR, attributed_to VARCHAR, denied_by VARCHAR,
+            first_suspected VARCHAR, first_claim_date DATE
+        )""",
+        "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version a database is at (0 for an empty file)."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring a database to ``SCHEMA_VERSION``; returns the number of migrations applied."""
+    version = current_version(con)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"The database is at schema version {version}, newer than this program "
+            f"({SCHEMA_VERSION}). Upgrade the dashboard or point DASHBOARD_DB at another file."
+        )
+    applied = 0
+    for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for sql in statements:
+                con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?)", [number])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied += 1
+    return applied

@@ -1,0 +1,61 @@
+"""Small pieces of layout several pages share."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import queries
+from ..figures import STATUS_LABELS
+from . import state
+
+INCIDENT_COLUMNS = {
+    "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+    "country": "Country",
+    "province": "Province",
+    "district": "District",
+    "place": st.column_config.TextColumn("Place", width="medium"),
+    "attack_type": "Attack",
+    "target_type": "Target",
+    "killed": st.column_config.NumberColumn("Killed", format="%d"),
+    "injured": st.column_config.NumberColumn("Injured", format="%d"),
+    "status": "Claim status",
+    "groups": "Group(s)",
+    "denied_by": "Denied by",
+}
+
+
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """Incident rows with claim status in words, ready for ``st.dataframe``."""
+    out = df.copy()
+    if "claim_status" in out:
+        out["status"] = out["claim_status"].map(STATUS_LABELS).fillna("Unclaimed, no attribution")
+    return out
+
+
+def incident_list(df: pd.DataFrame, height: int | None = None, key: str | None = None, selectable: bool = False):
+    cols = [c for c in INCIDENT_COLUMNS if c in readable(df).columns]
+    kwargs = dict(hide_index=True, width="stretch", column_order=cols, column_config=INCIDENT_COLUMNS)
+    if height:
+        kwargs["height"] = height
+    if selectable:
+        kwargs.update(on_select="rerun", selection_mode="single-row", key=key)
+    return st.dataframe(readable(df), **kwargs)
+
+
+def empty_state() -> None:
+    st.info(
+        "No incidents match these filters. Widen the dates, remove a group or place, "
+        "or press **Reset filters** in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
+
+
+def area_level_choice(key: str) -> str:
+    """'province', or 'district' when the analyst has added district boundaries or data has districts."""
+    return st.radio("Break down by", ["province", "district"], horizontal=True, key=key,
+                    format_func=str.capitalize, label_visibility="collapsed")
+
+
+def group_colours() -> dict[str, str]:
+    return queries.group_colours(state.cursor())

@@ -1,0 +1,85 @@
+"""Incidents: a sortable, searchable table; a detail view with sources; downloads."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export
+from dashboard.ui import sidebar, state, widgets
+
+LIMIT = 5000
+
+st.title("Incidents")
+sidebar.show_selection()
+f = state.current_filter()
+rows, total = state.ask("incidents_table", f, limit=LIMIT)
+if total == 0:
+    widgets.empty_state()
+    st.stop()
+
+st.caption(
+    f"{total:,} incidents" + (f"; the newest {LIMIT:,} are listed (downloads hold all)." if total > LIMIT else ".")
+    + " Click a row for its sources and attribution history; click a column header to sort."
+)
+picked = widgets.incident_list(rows, height=420, key="incident_table", selectable=True)
+
+c1, c2, c3 = st.columns(3)
+all_rows = state.ask("export_rows", f)
+stem = "incidents"
+c1.download_button("Download CSV", export.to_csv_bytes(all_rows), f"{stem}.csv", "text/csv",
+                   on_click="ignore", icon=":material/download:", width="stretch")
+c2.download_button("Download Excel", export.to_xlsx_bytes(all_rows), f"{stem}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   on_click="ignore", icon=":material/download:", width="stretch")
+c3.download_button("Download GeoJSON", export.to_geojson_bytes(all_rows), f"{stem}.geojson",
+                   "application/geo+json", on_click="ignore", icon=":material/download:",
+                   width="stretch")
+
+selected = picked.selection.rows if picked is not None else []
+incident_id = rows.iloc[selected[0]]["incident_id"] if selected else st.query_params.get("incident")
+if incident_id:
+    from dashboard import queries
+
+    detail, events = queries.incident_detail(state.cursor(), incident_id)
+    if detail is None:
+        st.warning("That incident is not in the store.")
+    else:
+        st.divider()
+        st.subheader(f"{pd.Timestamp(detail['date']):%d %b %Y} · {detail['place'] or detail['province'] or ''}")
+        a, b, c = st.columns(3)
+        a.metric("Killed", "unknown" if pd.isna(detail["killed"]) else f"{int(detail['killed']):,}")
+        b.metric("Injured", "unknown" if pd.isna(detail["injured"]) else f"{int(detail['injured']):,}")
+        c.metric("Claim status", widgets.STATUS_LABELS.get(detail["claim_status"], "Unclaimed"))
+        facts = {
+            "Where": ", ".join(str(x) for x in (detail["district"], detail["province"], detail["country"]) if x),
+            "Date precision": detail["date_precision"],
+            "Location": "approximate (no exact coordinates)" if detail["location_approximate"] else "point",
+            "Attack / target": f"{detail['attack_type'] or '?'} / {detail['target_type'] or '?'}",
+            "Casualty note": detail["killed_note"],
+            "Dataset": f"{detail['origin']} ({detail['origin_event_id']})",
+        }
+        for k, v in facts.items():
+            if v:
+                st.text(f"{k}: {v}")
+        if detail["summary"]:
+            st.text(detail["summary"])
+        st.markdown("**Attribution history** (in the order statements were made)")
+        if events.empty:
+            st.text("No claim, denial or suspicion recorded.")
+        else:
+            st.dataframe(
+                events, hide_index=True, width="stretch",
+                column_order=["seq", "kind", "group_id", "group_as_written", "stated_by", "channel", "statement_date", "note"],
+                column_config={
+                    "seq": "#", "kind": "Kind", "group_id": "Group", "group_as_written": "As written",
+                    "stated_by": "Stated by", "channel": "Channel",
+                    "statement_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                    "note": st.column_config.TextColumn("Source text", width="large"),
+                },
+            )
+        st.markdown("**Sources**")
+        urls = list(detail["source_urls"]) if detail["source_urls"] is not None else []
+        if urls:
+            st.dataframe(pd.DataFrame({"url": urls}), hide_index=True, width="stretch",
+                         column_config={"url": st.column_config.LinkColumn("Source")})
+        else:
+            st.text("No source URL recorded.")

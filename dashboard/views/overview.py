@@ -1,0 +1,47 @@
+"""Overview: headline figures against the previous period, latest incidents."""
+
+import streamlit as st
+
+from dashboard import figures
+from dashboard.ui import sidebar, state, widgets
+
+st.title("Overview")
+sidebar.show_selection()
+f = state.current_filter()
+h = state.ask("headline", f)
+prev = h["previous"]
+
+start, end = h["period"]
+cols = st.columns(4)
+for col, key, label in zip(cols[:3], ("incidents", "killed", "injured"), ("Incidents", "Killed", "Injured")):
+    delta = None
+    if prev is not None:
+        delta = h[key] - prev[key]
+    col.metric(label, f"{h[key]:,}", delta=None if delta is None else f"{delta:+,}",
+               delta_color="inverse", help="Change against the previous period of equal length.")
+share = h["claimed_share"]
+cols[3].metric("Claimed", "–" if share is None else f"{share:.0%}",
+               help="Share of the selected incidents that a group claimed (and did not retract).")
+if prev is not None and start and end:
+    st.caption(
+        f"Period {start:%d %b %Y} – {end:%d %b %Y}; changes are against "
+        f"{prev['period'][0]:%d %b %Y} – {prev['period'][1]:%d %b %Y}. Most attacks go unclaimed: "
+        "'unclaimed' is a normal state, not missing data."
+    )
+
+if h["incidents"] == 0:
+    widgets.empty_state()
+    st.stop()
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Latest incidents")
+    widgets.incident_list(state.ask("latest", f, limit=12))
+with right:
+    level = widgets.area_level_choice("overview_level")
+    st.subheader(f"By {level}")
+    metric = st.segmented_control("Measure", ["incidents", "killed"], default="incidents",
+                                  format_func=str.capitalize, key="overview_metric") or "incidents"
+    areas = state.ask("by_area", f, level=level)
+    st.plotly_chart(figures.area_bars(areas, metric, area=level), width="stretch",
+                    config={"displaylogo": False})
