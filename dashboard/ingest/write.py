@@ -28,6 +28,11 @@ EVENT_COLUMNS = [
 ]
 
 
+_SELECT_COLUMNS = [
+    "coalesce(location_approximate, FALSE)" if c == "location_approximate" else c for c in INCIDENT_COLUMNS
+]
+
+
 @dataclass
 class BatchResult:
     batch_id: str
@@ -83,7 +88,7 @@ def write_batch(
         loaded = con.execute("SELECT count(*) FROM _batch_new").fetchone()[0]
         con.execute(
             f"""INSERT INTO incidents (incident_id, origin, batch_id, {", ".join(INCIDENT_COLUMNS)})
-                SELECT incident_id, ?, ?, {", ".join(INCIDENT_COLUMNS)} FROM _batch_new""",
+                SELECT incident_id, ?, ?, {", ".join(_SELECT_COLUMNS)} FROM _batch_new""",
             [origin, batch_id],
         )
         con.execute(

@@ -1,0 +1,154 @@
+"""Queries on small data with known answers.
+
+The rows below are SYNTHETIC (made up for this test, origin "synthetic"); they
+exercise the counting rules, not the world.
+"""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import queries
+from dashboard.filters import Filter
+from dashboard.ingest.reference import load_groups
+from dashboard.ingest.write import remove_batch, write_batch
+from dashboard.store import open_store
+from dashboard.store.derive import refresh_group_roots
+
+
+def incident(eid, day, province, killed, district=None, attack="bombing/IED"):
+    return dict(origin_event_id=eid, date=date.fromisoformat(day), date_precision="day",
+                country="Pakistan" if province in ("Khyber Pakhtunkhwa", "Balochistan") else "Afghanistan",
+                province=province, district=district, place=f"synthetic place {eid}",
+                attack_type=attack, target_type="police", killed=killed, injured=1,
+                summary=f"SYNTHETIC test row {eid}", source_urls=["https://example.invalid/synthetic"],
+                latitude=34.0 + ord(eid[0]) / 100, longitude=71.0)
+
+
+def event(eid, seq, group, kind, stated=None):
+    return dict(origin_event_id=eid, seq=seq, group_id=group, group_as_written=group, kind=kind,
+                statement_date=stated)
+
+
+@pytest.fixture
+def small(tmp_path):
+    s = open_store(tmp_path / "small.duckdb", load_defaults=False)
+    load_groups(s.con)
+    refresh_group_roots(s.con)
+    inc = pd.DataFrame([
+        incident("a", "2023-07-30", "Khyber Pakhtunkhwa", 60, "Bajaur"),   # suspected TTP, claimed ISKP
+        incident("b", "2023-08-10", "Khyber Pakhtunkhwa", 5, "Peshawar"),  # claimed JuA (TTP faction)
+        incident("c", "2023-09-01", "Balochistan", 10),                    # suspected TTP only
+        incident("d", "2023-09-15", "Kabul", 3),                          # unclaimed
+        incident("e", "2024-01-05", "Khyber Pakhtunkhwa", 0, "Bajaur"),    # TTP claimed, then retracted
+    ])
+    ev = pd.DataFrame([
+        event("a", 1, "TTP", "suspected"), event("a", 2, "ISKP", "claimed", date(2023, 7, 31)),
+        event("b", 1, "JuA", "claimed", date(2023, 8, 10)),
+        event("c", 1, "TTP", "suspected"),
+        event("e", 1, "TTP", "claimed"), event("e", 2, "TTP", "denied"),
+    ])
+    write_batch(s.con, "synthetic", inc, ev, file_name="synthetic")
+    yield s.cursor()
+    s.close()
+
+
+def ids(df):
+    return sorted(i.split(":")[1] for i in df["incident_id"])
+
+
+def test_group_filter_counts_claimant_not_early_suspect(small):
+    assert ids(queries.export_rows(small, Filter(groups=("ISKP",)))) == ["a"]
+    # TTP includes its faction JuA, and suspicion counts where nobody claimed.
+    assert ids(queries.export_rows(small, Filter(groups=("TTP",)))) == ["b", "c"]
+
+
+def test_claimed_only_basis_drops_suspicion_and_retracted_claims(small):
+    assert ids(queries.export_rows(small, Filter(groups=("TTP",), basis="claimed"))) == ["b"]
+    assert ids(queries.export_rows(small, Filter(basis="claimed"))) == ["a", "b"]
+
+
+def test_headline_compares_with_the_previous_period_of_equal_length(small):
+    h = queries.headline(small, Filter(date_from=date(2023, 8, 1), date_to=date(2023, 9, 30)))
+    assert (h["incidents"], h["killed"]) == (3, 18)
+    assert h["claimed_share"] == pytest.approx(1 / 3)
+    assert h["previous"]["period"] == (date(2023, 6, 1), date(2023, 7, 31))
+    assert (h["previous"]["incidents"], h["previous"]["killed"]) == (1, 60)
+
+
+def test_timeline_rolls_factions_up_or_shows_them_apart(small):
+    rolled = queries.timeline(small, Filter(), freq="month", by="group", rollup=True)
+    apart = queries.timeline(small, Filter(), freq="month", by="group", rollup=False)
+    assert set(rolled["series"]) == {"TTP", "ISKP"}
+    assert set(apart["series"]) == {"TTP", "JuA", "ISKP"}
+    aug = rolled[(rolled["period"] == pd.Timestamp("2023-08-01")) & (rolled["series"] == "TTP")]
+    assert aug["incidents"].tolist() == [1]
+
+
+def test_quarterly_timeline_by_province(small):
+    t = queries.timeline(small, Filter(), freq="quarter", by="province")
+    q3 = t[t["period"] == pd.Timestamp("2023-07-01")].set_index("series")["incidents"].to_dict()
+    assert q3 == {"Khyber Pakhtunkhwa": 2, "Balochistan": 1, "Kabul": 1}
+
+
+def test_claims_by_group(small):
+    c = queries.claims_by_group(small, Filter(), rollup=True).set_index("group")
+    assert c.loc["TTP", "claimed"] == 1      # JuA's claim, rolled up; the retracted one does not count
+    assert c.loc["TTP", "denied"] == 1
+    assert c.loc["TTP", "suspected_only"] == 2  # a (then claimed by ISKP) and c
+    assert c.loc["ISKP", "claimed"] == 1
+
+
+def test_claim_status_counts_unclaimed_as_a_normal_state(small):
+    s = queries.claim_status_counts(small, Filter()).set_index("claim_status")["incidents"].to_dict()
+    assert s == {"claimed": 2, "attributed": 1, "unclaimed": 2}
+
+
+def test_mismatch_lists_claims_by_a_group_other_than_the_first_suspect(small):
+    m = queries.claim_mismatches(small, Filter())
+    assert ids(m) == ["a"]
+    assert m.iloc[0]["first_suspected"] == "TTP" and m.iloc[0]["claimed_by"] == "ISKP"
+
+
+def test_days_from_attack_to_claim(small):
+    d = queries.claim_delays(small, Filter()).set_index("claimant")["days"].to_dict()
+    assert d == {"ISKP": 1, "JuA": 0}
+
+
+def test_text_search_min_killed_and_place_filters(small):
+    assert ids(queries.export_rows(small, Filter(q="PLACE C"))) == ["c"]
+    assert ids(queries.export_rows(small, Filter(min_killed=10))) == ["a", "c"]
+    assert ids(queries.export_rows(small, Filter(districts=("Bajaur",)))) == ["a", "e"]
+    assert ids(queries.export_rows(small, Filter(countries=("Afghanistan",)))) == ["d"]
+
+
+def test_map_points_aggregate_beyond_the_limit(small):
+    points, aggregated = queries.map_points(small, Filter(), limit=100)
+    assert not aggregated and len(points) == 5
+    assert points.set_index("incident_id").loc["synthetic:a", "main_group"] == "ISKP"
+    cells, aggregated = queries.map_points(small, Filter(), limit=2)
+    assert aggregated and cells["incidents"].sum() == 5
+
+
+def test_removing_a_batch_removes_exactly_its_rows(small, tmp_path):
+    extra = pd.DataFrame([incident("z", "2023-10-01", "Kabul", 1)])
+    result = write_batch(small, "synthetic2", extra, None)
+    assert queries.headline(small, Filter())["incidents"] == 6
+    remove_batch(small, result.batch_id)
+    assert queries.headline(small, Filter())["incidents"] == 5
+
+
+def test_importing_the_same_rows_again_adds_nothing(small):
+    again = pd.DataFrame([incident("a", "2023-07-30", "Khyber Pakhtunkhwa", 60)])
+    result = write_batch(small, "synthetic", again, pd.DataFrame([event("a", 9, "BLA", "claimed")]))
+    assert (result.loaded, result.duplicates) == (0, 1)
+    assert ids(queries.export_rows(small, Filter(groups=("BLA",)))) == []
+
+
+def test_failed_write_leaves_the_store_as_it_was(small):
+    before = queries.headline(small, Filter())["incidents"]
+    bad = pd.DataFrame([incident("y", "2023-10-01", "Kabul", 1)])
+    with pytest.raises(Exception):
+        write_batch(small, "synthetic", bad, pd.DataFrame([event("y", 1, "TTP", "rumoured")]))  # bad kind
+    assert queries.headline(small, Filter())["incidents"] == before

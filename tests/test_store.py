@@ -1,0 +1,97 @@
+"""The store: schema versioning, the default data, idempotent loading."""
+
+import csv
+
+import duckdb
+import pytest
+
+from dashboard.store import open_store
+from dashboard.store.schema import SCHEMA_VERSION, current_version, migrate
+from tests.conftest import shared_path
+
+
+def test_new_database_is_created_at_the_current_schema_version(tmp_path):
+    with open_store(tmp_path / "new.duckdb") as s:
+        assert current_version(s.con) == SCHEMA_VERSION
+        assert migrate(s.con) == 0  # nothing left to apply
+
+
+def test_reopening_does_not_load_the_default_data_twice(default_db):
+    with open_store(default_db) as s:
+        n = s.con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        e = s.con.execute("SELECT count(*) FROM attribution_events").fetchone()[0]
+    with open_store(default_db) as s:
+        assert s.con.execute("SELECT count(*) FROM incidents").fetchone()[0] == n == 141
+        assert s.con.execute("SELECT count(*) FROM attribution_events").fetchone()[0] == e
+
+
+def test_database_newer_than_the_program_is_refused_with_advice(tmp_path):
+    path = tmp_path / "future.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER)")
+    con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION + 1])
+    con.close()
+    with pytest.raises(RuntimeError, match="newer than this program"):
+        open_store(path)
+
+
+def test_dashboard_db_environment_variable_chooses_the_file(tmp_path, monkeypatch):
+    target = tmp_path / "elsewhere" / "mine.duckdb"
+    monkeypatch.setenv("DASHBOARD_DB", str(target))
+    with open_store() as s:
+        assert s.path == str(target)
+    assert target.exists()
+
+
+def test_every_default_incident_keeps_a_source_url(con):
+    missing = con.execute(
+        "SELECT count(*) FROM incidents WHERE source_urls IS NULL OR len(source_urls) = 0"
+    ).fetchone()[0]
+    assert missing == 0
+
+
+def test_default_data_matches_the_reference_transcription(con):
+    path = shared_path("reference", "incidents_reference.csv")
+    with open(path, newline="", encoding="utf-8") as fh:
+        reference = {r["ref_id"]: r for r in csv.DictReader(fh)}
+    rows = con.execute(
+        "SELECT origin_event_id, date::VARCHAR, killed, source_urls FROM incidents WHERE origin = 'reference'"
+    ).fetchall()
+    assert len(rows) == len(reference)
+    for ref_id, day, killed, urls in rows:
+        ref = reference[ref_id]
+        assert day == ref["date"], ref_id
+        assert killed == (int(ref["killed"]) if ref["killed"] else None), ref_id
+        assert urls[0] == ref["source_1"], ref_id
+
+
+def test_bajaur_convention_bombing_was_suspected_on_ttp_then_claimed_by_iskp(con):
+    events = con.execute(
+        "SELECT kind, group_id FROM attribution_events WHERE incident_id = 'reference:R072' ORDER BY seq"
+    ).fetchall()
+    assert events[0] == ("suspected", "TTP")
+    assert ("claimed", "ISKP") in events
+    status = con.execute(
+        "SELECT claim_status, claimed_by, first_suspected FROM incident_claims WHERE incident_id = 'reference:R072'"
+    ).fetchone()
+    assert status == ("claimed", "ISKP", "TTP")
+
+
+def test_incidents_without_coordinates_sit_inside_their_province_flagged_approximate(con):
+    rows = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE location_approximate AND latitude IS NOT NULL)
+           FROM incidents WHERE location_precision = 'province'"""
+    ).fetchone()
+    assert rows[0] > 0 and rows[0] == rows[1]
+
+
+def test_factions_roll_up_to_their_parent(con):
+    assert con.execute("SELECT root_id FROM group_roots WHERE group_id = 'JuA'").fetchone() == ("TTP",)
+
+
+def test_a_retracted_claim_is_no_claim(con):
+    # R137: TTP listed the D.I. Khan police-school attack, then retracted; TIF claimed it.
+    row = con.execute(
+        "SELECT claimed, denied FROM incident_groups WHERE incident_id = 'reference:R137' AND group_id = 'TTP'"
+    ).fetchone()
+    assert row == (False, True)
