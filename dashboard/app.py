@@ -19,7 +19,9 @@ from dashboard.ui import sidebar  # noqa: E402
 
 st.set_page_config(
     page_title="KP & Afghanistan militancy dashboard",
-    page_icon=":material/crisis_alert:",
+    # A local file: Material-icon and emoji favicons are fetched from an outside CDN,
+    # and this also stands in for the pages' own icons as the favicon.
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
 

@@ -24,7 +24,7 @@ STATUS_LABELS = {
 }
 STATUS_COLOURS = {"claimed": "#0072B2", "attributed": "#E69F00", "unclaimed": "#BBBBBB"}
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
-MAP_CENTRE = {"lat": 32.5, "lon": 68.5}
+MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
 
 
 def colour_map(series: list[str], known: dict[str, str] | None = None) -> dict[str, str]:
@@ -43,8 +43,10 @@ def colour_map(series: list[str], known: dict[str, str] | None = None) -> dict[s
 
 def _layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        title=dict(text=title, x=0.01, xanchor="left", y=0.98, yref="container", yanchor="top",
+                   font=dict(size=15)) if title else None,
+        height=height, font=FONT, margin=dict(l=10, r=10, t=95 if title else 45, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.03, xanchor="left", x=0),
         plot_bgcolor="white", hoverlabel=dict(font_size=13),
     )
     fig.update_xaxes(showgrid=False)
@@ -169,7 +171,7 @@ def incident_map(
     aggregated: bool = False,
     colours: dict[str, str] | None = None,
     centre: dict | None = None,
-    zoom: float = 4.3,
+    zoom: float = 4.6,
     height: int = 640,
 ) -> go.Figure:
     """Areas shaded by ``metric`` and incidents as points, drawn offline.
@@ -185,7 +187,7 @@ def incident_map(
         geojson=areas_geojson, featureidkey=f"properties.{key}",
         locations=area_values["id"], z=area_values["value"].fillna(0), text=area_values["name"],
         colorscale=[[0, "#f7f7f7"], [1, "#525252"]], zmin=0, zmax=zmax, marker_opacity=0.55,
-        marker_line_width=0.8, marker_line_color="#ffffff",
+        marker_line_width=0.8, marker_line_color="#8c8c8c",
         colorbar=dict(title=dict(text=label), thickness=12, len=0.5, x=1.0, y=0.75),
         hovertemplate=f"<b>%{{text}}</b><br>{label}: %{{z:,}}<extra></extra>", name=label,
         showlegend=False,

@@ -11,17 +11,17 @@ from . import state
 
 INCIDENT_COLUMNS = {
     "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-    "country": "Country",
     "province": "Province",
     "district": "District",
     "place": st.column_config.TextColumn("Place", width="medium"),
-    "attack_type": "Attack",
-    "target_type": "Target",
+    "groups": "Group(s)",
+    "status": "Claim status",
     "killed": st.column_config.NumberColumn("Killed", format="%d"),
     "injured": st.column_config.NumberColumn("Injured", format="%d"),
-    "status": "Claim status",
-    "groups": "Group(s)",
+    "attack_type": "Attack",
+    "target_type": "Target",
     "denied_by": "Denied by",
+    "country": "Country",
 }
 
 

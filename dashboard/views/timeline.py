@@ -10,14 +10,15 @@ sidebar.show_selection()
 f = state.current_filter()
 
 c1, c2, c3 = st.columns([2, 2, 2])
-freq = c1.segmented_control("Period", ["week", "month", "quarter"], default="month",
-                            format_func=str.capitalize, key="tl_freq") or "month"
+freq = c1.segmented_control("Period", ["week", "month", "quarter"], default="quarter",
+                            format_func=str.capitalize, key="tl_freq") or "quarter"
 metric = c2.segmented_control("Measure", ["incidents", "killed", "injured"], default="incidents",
                               format_func=str.capitalize, key="tl_metric") or "incidents"
 with c3:
     rollup = st.toggle("Roll factions into their parent group", value=True, key="tl_rollup",
                        help="On: Jamaat-ul-Ahrar counts as TTP. Off: factions get their own line.")
-    others = st.toggle("Show groups other than TTP and ISKP", value=not f.groups, key="tl_others")
+    others = st.toggle("Show groups other than TTP and ISKP", value=False, key="tl_others",
+                       help="Selecting groups in the sidebar shows those groups whatever this says.")
     show_milestones = st.toggle("Show milestones", value=True, key="tl_milestones")
 
 data = state.ask("timeline", f, freq=freq, by="group", rollup=rollup)
