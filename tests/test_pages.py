@@ -82,3 +82,12 @@ def test_claimed_only_basis_changes_the_count(store):
     attributed = metric(open_page(group="TTP"), "Incidents")
     claimed = metric(open_page(group="TTP", basis="claimed"), "Incidents")
     assert int(claimed) < int(attributed)
+
+
+def test_an_incident_link_opens_its_attribution_history_and_sources(store):
+    at = open_page("views/incidents.py", incident="reference:R072")
+    history = at.dataframe[1].value
+    assert history[["kind", "group_id"]].values.tolist()[:2] == [["suspected", "TTP"], ["claimed", "ISKP"]]
+    sources = at.dataframe[2].value
+    assert sources["url"].str.startswith("https://").all()
+    assert at.query_params["incident"] in ("reference:R072", ["reference:R072"])

@@ -18,6 +18,7 @@ from . import state
 
 PRESETS = ("All dates", "Last 30 days", "Last 90 days", "Last 12 months", "Custom")
 YEAR_PRESET = "Year {}"
+PAGE_KEYS = ("incident",)  # page-level keys the sidebar leaves in the URL
 
 KEYS = {
     "countries": "f_country",
@@ -69,7 +70,7 @@ def render() -> Filter:
     years = [YEAR_PRESET.format(y) for y in range(last.year, first.year - 1, -1)]
     presets = list(PRESETS[:-1]) + years + ["Custom"]
 
-    query = _url_params()
+    query = {k: v for k, v in _url_params().items() if k not in PAGE_KEYS}
     url_text = str(sorted(query.items()))
     if "filter" not in st.session_state or (query and url_text != st.session_state.get("_url_written")):
         filt, notes = Filter.from_query(query, vocab)
@@ -133,7 +134,8 @@ def render() -> Filter:
         st.session_state["filter_notices"] = []
     st.session_state["filter"] = filt
     params = filt.to_query()
-    st.query_params.from_dict(params)
+    keep = {k: st.query_params.get_all(k) for k in PAGE_KEYS if k in st.query_params}
+    st.query_params.from_dict({**params, **keep})
     st.session_state["_url_written"] = str(sorted(params.items()))
     return filt
 

@@ -35,7 +35,9 @@ c3.download_button("Download GeoJSON", export.to_geojson_bytes(all_rows), f"{ste
                    width="stretch")
 
 selected = picked.selection.rows if picked is not None else []
-incident_id = rows.iloc[selected[0]]["incident_id"] if selected else st.query_params.get("incident")
+if selected:  # make the open incident part of the shareable URL
+    st.query_params["incident"] = rows.iloc[selected[0]]["incident_id"]
+incident_id = st.query_params.get("incident")
 if incident_id:
     from dashboard import queries
 
