@@ -84,23 +84,53 @@ def provinces_of(con: duckdb.DuckDBPyConnection, countries: tuple[str, ...] = ()
     return sorted(names | {r[0] for r in rows})
 
 
-def districts_of(con: duckdb.DuckDBPyConnection, provinces: tuple[str, ...] = ()) -> list[str]:
-    """Districts of the given provinces (all when empty): from district boundaries when
-    present, and from the incidents."""
+def districts_of(
+    con: duckdb.DuckDBPyConnection, provinces: tuple[str, ...] = (), countries: tuple[str, ...] = ()
+) -> list[str]:
+    """Districts of the given provinces and countries (all when empty): from district
+    boundaries when present, and from the incidents."""
+    params = [list(provinces), list(provinces), list(countries), list(countries)]
     rows = con.execute(
-        "SELECT DISTINCT district FROM incidents WHERE district IS NOT NULL AND (len(?) = 0 OR list_contains(?, province))",
-        [list(provinces), list(provinces)],
+        """SELECT DISTINCT district FROM incidents WHERE district IS NOT NULL
+           AND (len(?) = 0 OR list_contains(?, province)) AND (len(?) = 0 OR list_contains(?, country))""",
+        params,
     ).fetchall()
     names = {r[0] for r in rows}
     try:
         rows = con.execute(
-            "SELECT DISTINCT district FROM admin_districts WHERE len(?) = 0 OR list_contains(?, province)",
-            [list(provinces), list(provinces)],
+            """SELECT DISTINCT district FROM admin_districts
+               WHERE (len(?) = 0 OR list_contains(?, province)) AND (len(?) = 0 OR list_contains(?, country))""",
+            params,
         ).fetchall()
         names |= {r[0] for r in rows}
     except duckdb.Error:
         pass
     return sorted(names)
+
+
+def district_summary(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
+    """What district data there is, for the selection.
+
+    Keys: ``polygons`` (district boundaries in the store), ``countries`` (those
+    they cover), ``incidents`` (selected), ``with_district`` (selected incidents
+    with any district text), ``matched`` (whose district is a boundary polygon's),
+    ``at_district_point`` (placed at a point inside their district, no coordinates).
+    """
+    polygons, countries = con.execute(
+        "SELECT count(*), list(DISTINCT country ORDER BY country) FROM admin_districts"
+    ).fetchone()
+    sql, params = _selected(f)
+    n, with_district, matched, at_point = con.execute(
+        f"""SELECT count(*), count(s.district),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM admin_districts a
+                       WHERE a.country = s.country AND a.province IS NOT DISTINCT FROM s.province
+                         AND a.district = s.district)),
+                   count(*) FILTER (WHERE s.location_precision = 'district' AND s.location_approximate)
+            FROM ({sql}) s""",
+        params,
+    ).fetchone()
+    return {"polygons": int(polygons), "countries": list(countries or []), "incidents": int(n),
+            "with_district": int(with_district), "matched": int(matched), "at_district_point": int(at_point)}
 
 
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
@@ -190,12 +220,15 @@ def timeline(
             params + gparams,
         )
     column = {"province": "s.province", "district": "s.district", "country": "s.country"}.get(by, "'All'")
+    # As in by_area(level='district'): incidents with no district are left out
+    # (district_summary counts them), not lumped into an 'Unknown' district.
+    where = "WHERE s.district IS NOT NULL" if by == "district" else ""
     return df(
         con,
         f"""SELECT date_trunc('{part}', s.date) AS period, coalesce({column}, 'Unknown') AS series,
                    count(*) AS incidents, coalesce(sum(s.killed), 0) AS killed,
                    coalesce(sum(s.injured), 0) AS injured
-            FROM ({sql}) s GROUP BY ALL ORDER BY period, series""",
+            FROM ({sql}) s {where} GROUP BY ALL ORDER BY period, series""",
         params,
     )
 
@@ -211,7 +244,13 @@ def milestones(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
 
 
 def by_area(con: duckdb.DuckDBPyConnection, f: Filter, level: str = "province") -> pd.DataFrame:
-    """Incidents, killed and injured per country and province (or district)."""
+    """Incidents, killed and injured per country and province (or district).
+
+    ``level='district'``: one row per (country, province, district); incidents
+    with no district are left out, as in ``timeline(by='district')``. Where
+    district boundaries exist, the names are the polygons' (the map joins on
+    country, province and district).
+    """
     sql, params = _selected(f)
     area = "s.district" if level == "district" else "s.province"
     return df(

@@ -16,8 +16,13 @@ SHARED = REPO_ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def default_db(tmp_path_factory) -> Path:
     """A database file with the default data loaded once per test session."""
-    path = tmp_path_factory.mktemp("db") / "default.duckdb"
-    open_store(path).close()
+    folder = tmp_path_factory.mktemp("db")
+    path = folder / "default.duckdb"
+    # Build it with an empty data directory, so the analyst's own files
+    # (district boundaries, extra aliases under data/local) never leak into tests.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DASHBOARD_DATA_DIR", str(folder / "local"))
+        open_store(path).close()
     return path
 
 

@@ -99,6 +99,27 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     ],
+    # 2: district boundaries the analyst adds (dashboard/geo/district_store.py)
+    [
+        # The district as the source wrote it; ``district`` holds the district the
+        # incident is assigned to (a polygon's name when district boundaries exist).
+        "ALTER TABLE incidents ADD COLUMN district_as_written VARCHAR",
+        "UPDATE incidents SET district_as_written = district",
+        # Attributes of the district polygons (geometry stays in the data folder).
+        """CREATE TABLE admin_districts (
+            district_id     VARCHAR PRIMARY KEY,  -- PAK.khyber-pakhtunkhwa.bajaur
+            country         VARCHAR NOT NULL,
+            country_iso3    VARCHAR NOT NULL,
+            province        VARCHAR,              -- by largest overlap with the provinces
+            district        VARCHAR NOT NULL,
+            name_as_written VARCHAR,
+            latitude        DOUBLE,               -- a point inside (EPSG:4326)
+            longitude       DOUBLE,
+            area_km2        DOUBLE,
+            source          VARCHAR,              -- file name it was added from
+            added_at        TIMESTAMP
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

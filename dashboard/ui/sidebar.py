@@ -105,7 +105,7 @@ def render() -> Filter:
         key="f_province", placeholder="All provinces",
     )
     districts = sb.multiselect(
-        "District", queries.districts_of(state.cursor(), tuple(provinces)), key="f_district",
+        "District", queries.districts_of(state.cursor(), tuple(provinces), tuple(countries)), key="f_district",
         placeholder="All districts",
     )
     groups = sb.multiselect(

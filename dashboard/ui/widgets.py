@@ -52,9 +52,26 @@ def empty_state() -> None:
 
 
 def area_level_choice(key: str) -> str:
-    """'province', or 'district' when the analyst has added district boundaries or data has districts."""
+    """'province', or 'district' when the analyst chooses it. The choice is offered
+    only when there is district data: district boundaries added, or selected
+    incidents that name a district; otherwise this draws nothing and says 'province'."""
+    summary = state.ask("district_summary", state.current_filter())
+    if not (summary["polygons"] or summary["with_district"]):
+        return "province"
     return st.radio("Break down by", ["province", "district"], horizontal=True, key=key,
-                    format_func=str.capitalize, label_visibility="collapsed")
+                    format_func=str.capitalize, label_visibility="collapsed") or "province"
+
+
+def district_note() -> None:
+    """A caption under a district breakdown: how many incidents it leaves out."""
+    s = state.ask("district_summary", state.current_filter())
+    missing = s["incidents"] - s["with_district"]
+    text = f"{s['with_district']:,} of {s['incidents']:,} selected incidents name a district"
+    if s["polygons"]:
+        text += (f" ({s['matched']:,} matched to the district boundaries of {', '.join(s['countries'])}; "
+                 "names as the boundary files write them)")
+    text += f"; {missing:,} without one are left out." if missing else "."
+    st.caption(text)
 
 
 def group_colours() -> dict[str, str]:

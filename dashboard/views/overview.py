@@ -45,3 +45,5 @@ with right:
     areas = state.ask("by_area", f, level=level)
     st.plotly_chart(figures.area_bars(areas, metric, area=level), width="stretch",
                     config={"displaylogo": False})
+    if level == "district":
+        widgets.district_note()

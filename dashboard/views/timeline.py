@@ -49,3 +49,5 @@ if by_area.empty:
 else:
     st.plotly_chart(figures.stacked_area_bars(by_area, metric, title=f"{figures.METRIC_LABELS[metric]} per {freq}, by {level}"),
                     width="stretch", config={"displaylogo": False})
+if level == "district":
+    widgets.district_note()

@@ -1,0 +1,119 @@
+"""District boundaries: a section of the Data page. Layout only.
+
+The Data page calls ``render()``. The work is done by ``dashboard.geo.districts``
+(reading and checking files) and ``dashboard.geo.district_store`` (the store),
+the same code as ``python -m dashboard boundaries``.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.geo import district_store
+from dashboard.geo import districts as D
+from dashboard.ui import state
+
+UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "parquet", "geoparquet"]
+_MESSAGE = "_boundaries_message"
+
+
+def _md(text: object) -> str:
+    """User-supplied text (file names, field names) shown literally in Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+!|~>-])", r"\\\1", str(text))
+
+
+def _done(kind: str, text: str, notes: list[str] | None = None) -> None:
+    st.session_state[_MESSAGE] = (kind, text, notes or [])
+    state.bump_data_version()
+    st.rerun()
+
+
+def render() -> None:
+    """The "District boundaries" section: what is added, add a file, remove, re-assign."""
+    st.subheader("District boundaries")
+    st.caption(
+        "The dashboard ships province boundaries only. Add district (admin level 2) boundaries per "
+        "country to get district maps, filters and breakdowns; every incident is then assigned to a "
+        "district by its coordinates, or by its district name when it has none. Files are kept in the "
+        "data folder, not in the project."
+    )
+    message = st.session_state.pop(_MESSAGE, None)
+    if message:
+        kind, text, notes = message
+        (st.success if kind == "ok" else st.error)(text)
+        for note in notes:
+            st.caption(note)
+
+    entries = D.registry()
+    con = state.cursor()
+    if entries:
+        st.dataframe(
+            pd.DataFrame([{
+                "Country": m["country"], "Districts": m["districts"], "File": m["source"],
+                "Name field": m["name_field"], "Added": m["added_at"],
+                "Map copy (KB)": round(m["display_bytes"] / 1000),
+            } for m in entries]),
+            hide_index=True, width="stretch",
+        )
+    else:
+        st.info(D.GEOBOUNDARIES_HELP, icon=":material/map:")
+
+    if not district_store.in_sync(con):
+        st.warning("Incidents were assigned to districts from other boundary files than those now in the "
+                   "data folder.", icon=":material/sync_problem:")
+        if st.button("Re-assign districts now", key="districts_sync"):
+            try:
+                change = district_store.sync(state.cursor())
+            except Exception as exc:  # shown to the analyst; the transaction rolled back
+                _done("error", f"Could not re-assign districts: {_md(exc)}")
+            else:
+                _done("ok", _md(change.summary()))
+
+    with st.form("districts_add", clear_on_submit=True):
+        upload = st.file_uploader(
+            "Boundary file (GeoJSON, GeoPackage, zipped Shapefile or GeoParquet)", type=UPLOAD_TYPES,
+            key="districts_file",
+        )
+        c1, c2 = st.columns(2)
+        country = c1.selectbox("Country", list(D.COUNTRIES), format_func=lambda c: f"{D.COUNTRIES[c]} ({c})",
+                               key="districts_country")
+        name_field = c2.text_input("Field with district names (optional)", key="districts_field",
+                                   placeholder="detected: shapeName, ADM2_EN, NAME_2, DISTRICT…")
+        submitted = st.form_submit_button("Add district boundaries", type="primary")
+    if submitted:
+        if upload is None:
+            st.error("Choose a file first.")
+        else:
+            _add(upload, country, name_field.strip() or None)
+
+    if entries:
+        st.markdown("**Remove**")
+        cols = st.columns(len(entries))
+        for col, m in zip(cols, entries):
+            if col.button(f"Remove {m['country']} districts", key=f"districts_remove_{m['country_iso3']}",
+                          help="Incidents go back to their districts as written and to province-level placement."):
+                try:
+                    change = district_store.remove_boundaries(state.cursor(), m["country_iso3"])
+                except Exception as exc:
+                    _done("error", f"Could not remove the {m['country']} districts: {_md(exc)}")
+                else:
+                    _done("ok", f"Removed the {m['country']} district boundaries. {_md(change.summary())}")
+
+
+def _add(upload, country: str, name_field: str | None) -> None:
+    name = Path(upload.name).name
+    with st.spinner(f"Reading {name}…"), tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(upload.getvalue())
+        try:
+            prepared = D.prepare(path, country, D.LEVEL, name_field, source_name=name)
+            change = district_store.add_boundaries(state.cursor(), prepared)
+        except D.BoundaryError as exc:
+            st.error(_md(exc))
+            return
+    _done("ok", f"Added {_md(name)}. {_md(change.summary())}", [_md(n) for n in change.notes])
