@@ -24,6 +24,9 @@ STATUS_LABELS = {
 }
 STATUS_COLOURS = {"claimed": "#0072B2", "attributed": "#E69F00", "unclaimed": "#BBBBBB"}
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
+# Areas in a light sand scale, so group colours and grey "other" points stay visible on top.
+AREA_SCALE = [[0, "#fbf8f1"], [0.5, "#e3cfa4"], [1, "#b8894a"]]
+MAP_GROUPS = 7  # groups with their own colour on the map; the rest are "Other groups"
 MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
 
 
@@ -34,7 +37,9 @@ def colour_map(series: list[str], known: dict[str, str] | None = None) -> dict[s
     for name in series:
         if name in known:
             out[name] = known[name]
-        elif name in ("Other groups", "Unattributed", "Unknown"):
+        elif name == "Unattributed":
+            out[name] = "#5c5c5c"
+        elif name in ("Other groups", "Unknown"):
             out[name] = OTHER
         else:
             out[name] = spare.pop(0) if spare else OTHER
@@ -105,19 +110,28 @@ def timeline(
         ))
     _annotate_milestones(fig, milestones, periods.min(), periods.max())
     fig.update_yaxes(title=label)
-    return _layout(fig, title, height=460)
+    _layout(fig, title, height=480)
+    # The legend goes under the axis: the space above the plot holds the milestone numbers.
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0),
+                      margin=dict(b=40))
+    return fig
 
 
 def _annotate_milestones(fig: go.Figure, milestones: pd.DataFrame | None, lo, hi) -> None:
     if milestones is None or milestones.empty:
         return
+    span = max((hi - lo).days, 1)
+    last_x, level = None, 0
     for i, row in enumerate(milestones.itertuples(index=False)):
         when = pd.Timestamp(row.date)
         if when < lo - pd.Timedelta(days=31) or when > hi + pd.Timedelta(days=31):
             continue
+        # Markers closer than ~4% of the axis are stacked so their numbers stay apart.
+        level = (level + 1) % 3 if last_x is not None and (when - last_x).days < span * 0.04 else 0
+        last_x = when
         fig.add_vline(x=when, line=dict(color="#999", width=1, dash="dot"))
         fig.add_annotation(
-            x=when, y=1, yref="paper", text=str(i + 1), showarrow=False, yanchor="bottom",
+            x=when, y=1 + 0.065 * level, yref="paper", text=str(i + 1), showarrow=False, yanchor="bottom",
             font=dict(size=11, color="#555"), hovertext=f"{when:%d %b %Y}: {row.label}",
             bgcolor="white", bordercolor="#999", borderwidth=1,
         )
@@ -186,7 +200,7 @@ def incident_map(
     fig.add_trace(go.Choroplethmap(
         geojson=areas_geojson, featureidkey=f"properties.{key}",
         locations=area_values["id"], z=area_values["value"].fillna(0), text=area_values["name"],
-        colorscale=[[0, "#f7f7f7"], [1, "#525252"]], zmin=0, zmax=zmax, marker_opacity=0.55,
+        colorscale=AREA_SCALE, zmin=0, zmax=zmax, marker_opacity=0.6,
         marker_line_width=0.8, marker_line_color="#8c8c8c",
         colorbar=dict(title=dict(text=label), thickness=12, len=0.5, x=1.0, y=0.75),
         hovertemplate=f"<b>%{{text}}</b><br>{label}: %{{z:,}}<extra></extra>", name=label,
@@ -218,7 +232,11 @@ def point_size(killed: pd.Series) -> np.ndarray:
 
 
 def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str, str]) -> None:
-    order = points["main_group"].value_counts().index.tolist()
+    counts = points["main_group"].value_counts()
+    named = [g for g in counts.index if g != "Unattributed"][:MAP_GROUPS]
+    points = points.assign(main_group=points["main_group"].where(
+        points["main_group"].isin(named + ["Unattributed"]), "Other groups"))
+    order = named + [g for g in ("Other groups", "Unattributed") if g in set(points["main_group"])]
     cmap = colour_map(order, colours)
     status = points["claim_status"].map(STATUS_LABELS).fillna("Unclaimed")
     approx = np.where(points["location_approximate"].fillna(False).astype(bool), " (approximate location)", "")
@@ -294,7 +312,7 @@ def claim_delays(df: pd.DataFrame, colours: dict[str, str] | None = None, title:
         ))
     fig.update_xaxes(title="Days from attack to claim", gridcolor="#e5e5e5", rangemode="tozero")
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, height=max(260, 60 * len(order) + 120))
+    return _layout(fig, title, height=min(560, max(260, 42 * len(order) + 140)))
 
 
 def figure_bytes(fig: go.Figure) -> int:

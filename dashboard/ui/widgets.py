@@ -28,13 +28,17 @@ INCIDENT_COLUMNS = {
 def readable(df: pd.DataFrame) -> pd.DataFrame:
     """Incident rows with claim status in words, ready for ``st.dataframe``."""
     out = df.copy()
+    for col in ("groups", "denied_by", "claimed_by", "attributed_to", "first_suspected", "district", "place"):
+        if col in out:  # an empty cell, not a literal "None" that reads like a group name
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
     if "claim_status" in out:
         out["status"] = out["claim_status"].map(STATUS_LABELS).fillna("Unclaimed, no attribution")
     return out
 
 
-def incident_list(df: pd.DataFrame, height: int | None = None, key: str | None = None, selectable: bool = False):
-    cols = [c for c in INCIDENT_COLUMNS if c in readable(df).columns]
+def incident_list(df: pd.DataFrame, height: int | None = None, key: str | None = None,
+                  selectable: bool = False, columns: list[str] | None = None):
+    cols = [c for c in (columns or INCIDENT_COLUMNS) if c in readable(df).columns]
     kwargs = dict(hide_index=True, width="stretch", column_order=cols, column_config=INCIDENT_COLUMNS)
     if height:
         kwargs["height"] = height
@@ -59,7 +63,7 @@ def area_level_choice(key: str) -> str:
     if not (summary["polygons"] or summary["with_district"]):
         return "province"
     return st.radio("Break down by", ["province", "district"], horizontal=True, key=key,
-                    format_func=str.capitalize, label_visibility="collapsed") or "province"
+                    format_func=str.capitalize) or "province"
 
 
 def district_note() -> None:

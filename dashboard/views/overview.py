@@ -36,12 +36,18 @@ if h["incidents"] == 0:
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Latest incidents")
-    widgets.incident_list(state.ask("latest", f, limit=12))
+    widgets.incident_list(state.ask("latest", f, limit=12),
+                          columns=["date", "province", "district", "place", "groups", "killed"])
+    st.page_link("views/incidents.py", label="All incidents, with sources and downloads",
+                 icon=":material/arrow_forward:")
 with right:
-    level = widgets.area_level_choice("overview_level")
-    st.subheader(f"By {level}")
-    metric = st.segmented_control("Measure", ["incidents", "killed"], default="incidents",
-                                  format_func=str.capitalize, key="overview_metric") or "incidents"
+    st.subheader("Where")
+    a, b = st.columns(2)
+    with a:
+        level = widgets.area_level_choice("overview_level")
+    with b:
+        metric = st.segmented_control("Measure", ["incidents", "killed"], default="incidents",
+                                      format_func=str.capitalize, key="overview_metric") or "incidents"
     areas = state.ask("by_area", f, level=level)
     st.plotly_chart(figures.area_bars(areas, metric, area=level), width="stretch",
                     config={"displaylogo": False})
