@@ -78,14 +78,19 @@ def reference_frames(folder: Path = config.DEFAULT_DATA) -> tuple[pd.DataFrame, 
 
 def ensure_default_data(con: duckdb.DuckDBPyConnection, folder: Path = config.DEFAULT_DATA) -> bool:
     """Load or refresh the default dataset; returns True when anything was written."""
-    stamp = fingerprint(folder)
-    row = con.execute("SELECT value FROM meta WHERE key = 'default_data'").fetchone()
-    if row and row[0] == stamp:
-        return False
-    load_groups(con, folder)
     from ..store.derive import refresh_group_roots
 
+    stamp = fingerprint(folder)
+    # Groups and aliases are re-read on every open: the analyst's own alias file may
+    # have grown since, and names that were unknown may now resolve.
+    load_groups(con, folder)
     refresh_group_roots(con)
+    row = con.execute("SELECT value FROM meta WHERE key = 'default_data'").fetchone()
+    if row and row[0] == stamp:
+        from .manual import resolve_unknown_names
+
+        resolve_unknown_names(con)
+        return False
     inc, ev = reference_frames(folder)
     old = con.execute("SELECT batch_id FROM import_batches WHERE origin = ?", [ORIGIN]).fetchall()
     if old:

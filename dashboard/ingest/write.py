@@ -7,6 +7,7 @@ nor are its attribution events.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,7 +21,7 @@ INCIDENT_COLUMNS = [
     "origin_event_id", "date", "date_precision", "country", "province", "district", "place",
     "latitude", "longitude", "location_precision", "location_approximate", "attack_type",
     "target_type", "killed", "killed_low", "killed_high", "killed_note", "injured", "summary",
-    "source_urls", "attribution_note",
+    "source_urls", "attribution_note", "district_as_written",
 ]
 EVENT_COLUMNS = [
     "origin_event_id", "seq", "group_id", "group_as_written", "kind", "stated_by", "channel",
@@ -66,45 +67,88 @@ def write_batch(
     ``counts`` may carry ``read``, ``skipped`` and ``rejected`` from the reader; this
     function adds ``loaded`` and ``duplicates``. Returns what was written.
     """
-    batch_id = batch_id or f"{origin}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     inc = _conform(incidents, INCIDENT_COLUMNS)
     inc["origin_event_id"] = inc["origin_event_id"].astype(str)
     ev = _conform(events if events is not None else pd.DataFrame(), EVENT_COLUMNS)
     ev["origin_event_id"] = ev["origin_event_id"].astype(str)
+    con.register("_batch_incidents", inc)
+    con.register("_batch_events", ev)
+    try:
+        return write_tables(con, origin, "_batch_incidents", "_batch_events", file_name=file_name,
+                            sha256=sha256, counts=counts, batch_id=batch_id)
+    finally:
+        for view in ("_batch_incidents", "_batch_events"):
+            try:
+                con.unregister(view)
+            except Exception:
+                pass
+
+
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def write_tables(
+    con: duckdb.DuckDBPyConnection,
+    origin: str,
+    incidents_table: str,
+    events_table: str,
+    *,
+    file_name: str | None = None,
+    sha256: str | None = None,
+    counts: dict[str, int] | None = None,
+    batch_id: str | None = None,
+) -> BatchResult:
+    """``write_batch`` from tables or views already in DuckDB (the staging tables of
+    a large import), so the rows never have to sit in one DataFrame.
+
+    They have at least the columns of ``INCIDENT_COLUMNS`` / ``EVENT_COLUMNS``, with
+    the store's types. Same single transaction and dedup as ``write_batch``.
+    """
+    for name in (incidents_table, events_table):
+        if not _TABLE_NAME.match(name):
+            raise ValueError(f"not a table name: {name!r}")
+    batch_id = batch_id or f"{origin}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     counts = dict(counts or {})
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("_batch_incidents", inc)
-        con.register("_batch_events", ev)
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _batch_new AS
-               SELECT ? || ':' || b.origin_event_id AS incident_id, b.*
-               FROM _batch_incidents b
-               WHERE NOT EXISTS (SELECT 1 FROM incidents i
-                                 WHERE i.origin = ? AND i.origin_event_id = b.origin_event_id)
-               QUALIFY row_number() OVER (PARTITION BY b.origin_event_id) = 1""",
-            [origin, origin],
-        )
-        loaded = con.execute("SELECT count(*) FROM _batch_new").fetchone()[0]
+        n_in = int(con.execute(f"SELECT count(*) FROM {incidents_table}").fetchone()[0])
+        # In date order: each stored row group then spans a short stretch of dates, so
+        # date filters and "newest first" skip most of the table (zonemaps). Rows go
+        # straight in; only their keys are kept aside (a copy of the whole batch would
+        # double the memory a large import needs).
         con.execute(
             f"""INSERT INTO incidents (incident_id, origin, batch_id, {", ".join(INCIDENT_COLUMNS)})
-                SELECT incident_id, ?, ?, {", ".join(_SELECT_COLUMNS)} FROM _batch_new""",
-            [origin, batch_id],
+                SELECT ? || ':' || b.origin_event_id, ?, ?, {", ".join(_SELECT_COLUMNS)}
+                FROM {incidents_table} b
+                WHERE NOT EXISTS (SELECT 1 FROM incidents i
+                                  WHERE i.origin = ? AND i.origin_event_id = b.origin_event_id)
+                QUALIFY row_number() OVER (PARTITION BY b.origin_event_id) = 1
+                ORDER BY date""",
+            [origin, origin, batch_id, origin],
         )
         con.execute(
-            """INSERT INTO attribution_events
+            """CREATE OR REPLACE TEMP TABLE _batch_new AS
+               SELECT incident_id, origin_event_id FROM incidents WHERE batch_id = ?""",
+            [batch_id],
+        )
+        loaded = con.execute("SELECT count(*) FROM _batch_new").fetchone()[0]
+        # One event per (incident, seq): a file that repeats an incident repeats its
+        # events, and event_id (incident_id#seq) is a primary key.
+        con.execute(
+            f"""INSERT INTO attribution_events
                  (event_id, incident_id, seq, group_id, group_as_written, kind, stated_by,
                   channel, statement_date, source_url, note, batch_id)
                SELECT n.incident_id || '#' || e.seq, n.incident_id, e.seq, e.group_id,
                       e.group_as_written, e.kind, e.stated_by, e.channel, e.statement_date,
                       e.source_url, e.note, ?
-               FROM _batch_events e JOIN _batch_new n USING (origin_event_id)""",
+               FROM {events_table} e JOIN _batch_new n USING (origin_event_id)
+               QUALIFY row_number() OVER (PARTITION BY e.origin_event_id, e.seq) = 1""",
             [batch_id],
         )
         refresh_attribution(con, "_batch_new")
         counts["loaded"] = int(loaded)
-        counts.setdefault("read", len(inc))
-        counts["duplicates"] = len(inc) - int(loaded)
+        counts.setdefault("read", n_in)
+        counts["duplicates"] = n_in - int(loaded)
         con.execute(
             """INSERT INTO import_batches VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)""",
             [batch_id, origin, file_name, sha256, counts.get("read"), counts["loaded"],
@@ -116,12 +160,6 @@ def write_batch(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    finally:
-        for view in ("_batch_incidents", "_batch_events"):
-            try:
-                con.unregister(view)
-            except Exception:
-                pass
     return BatchResult(batch_id, counts["loaded"], counts["duplicates"])
 
 

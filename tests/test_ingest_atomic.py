@@ -1,0 +1,144 @@
+"""A file lands wholly or not at all; importing twice, or overlapping exports,
+adds nothing twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+import dashboard.ingest.write as write
+from dashboard.config import REPO_ROOT
+from dashboard.ingest.pipeline import ingest_file
+from dashboard.store import open_store
+from tests.conftest import shared_path
+
+
+def snapshot(con) -> tuple:
+    return con.execute(
+        """SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM attribution_events),
+                  (SELECT count(*) FROM import_batches), (SELECT count(*) FROM incident_groups),
+                  (SELECT count(*) FROM incident_claims)"""
+    ).fetchone()
+
+
+def test_a_failure_half_way_through_the_write_leaves_the_store_as_it_was(con, monkeypatch):
+    path = shared_path("fixtures", "acled_sample.csv")
+    before = snapshot(con)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(write, "refresh_attribution", boom)  # after incidents and events were inserted
+    with pytest.raises(RuntimeError, match="simulated"):
+        ingest_file(con, path)
+    assert snapshot(con) == before
+    monkeypatch.undo()
+    # The connection is usable and the same file then imports in full.
+    r = ingest_file(con, path)
+    assert r.loaded == 71 and snapshot(con)[0] == before[0] + 71
+
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {repo!r})
+    import dashboard.ingest.write as write
+    from dashboard.ingest.pipeline import ingest_file
+    from dashboard.store import open_store
+
+    real = write.refresh_attribution
+    def stall(con, scope=None):
+        real(con, scope)                   # incidents and events are inserted by now
+        print("IN-TRANSACTION", flush=True)
+        time.sleep(120)                    # the parent kills us here
+    write.refresh_attribution = stall
+    store = open_store({db!r})
+    ingest_file(store.cursor(), {path!r})
+    print("COMMITTED", flush=True)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    path = shared_path("fixtures", "gtd_sample.csv")
+    db = tmp_path / "killed.duckdb"
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "local"))
+    with open_store(db) as store:
+        before = snapshot(store.cursor())
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD.format(repo=str(REPO_ROOT), db=str(db), path=str(path))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "IN-TRANSACTION", child.stderr.read()
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=60)
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    with open_store(db) as store:
+        con = store.cursor()
+        assert snapshot(con) == before
+        assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'gtd'").fetchone()[0] == 0
+        # and the file imports in full afterwards
+        assert ingest_file(con, path).loaded == 70
+
+
+def test_overlapping_exports_add_nothing_twice(con, tmp_path):
+    raw = pd.read_csv(shared_path("fixtures", "acled_sample.csv"), dtype=str, keep_default_na=False)
+    first, second = tmp_path / "jan.csv", tmp_path / "jan-feb.csv"
+    raw.iloc[:50].to_csv(first, index=False)
+    raw.iloc[30:].to_csv(second, index=False)
+    a = ingest_file(con, first)
+    b = ingest_file(con, second)
+    overlap = raw.iloc[30:50]
+    overlap_loadable = int((overlap["country"] != "India").sum())
+    assert b.duplicates == overlap_loadable
+    assert a.loaded + b.loaded == 71
+    assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled'").fetchone()[0] == 71
+    assert con.execute(
+        "SELECT count(*) FROM (SELECT event_id FROM attribution_events GROUP BY 1 HAVING count(*) > 1)"
+    ).fetchone()[0] == 0
+
+
+def test_a_file_repeating_an_incident_loads_it_once_with_its_events_once(con, tmp_path):
+    raw = pd.read_csv(shared_path("fixtures", "gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
+    doubled = pd.concat([raw.head(5), raw.head(5)])
+    path = tmp_path / "doubled.csv"
+    doubled.to_csv(path, index=False)
+    r = ingest_file(con, path)
+    assert (r.read, r.loaded, r.duplicates) == (10, 5, 5)
+    repeated = con.execute(
+        """SELECT count(*) FROM (SELECT incident_id, kind, group_as_written FROM attribution_events
+           WHERE incident_id LIKE 'gtd:%' GROUP BY ALL HAVING count(*) > 1)""").fetchone()[0]
+    assert repeated == 0
+    batch = con.execute("SELECT n_read, n_loaded, n_duplicates FROM import_batches WHERE batch_id = ?",
+                        [r.batch_id]).fetchone()
+    assert batch == (10, 5, 5)
+
+
+def test_removing_a_batch_takes_out_only_what_it_brought(con):
+    before = snapshot(con)
+    a = ingest_file(con, shared_path("fixtures", "acled_sample.csv"))
+    b = ingest_file(con, shared_path("fixtures", "ucdp_ged_sample.csv"))
+    with_both = snapshot(con)
+    write.remove_batch(con, a.batch_id)
+    assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled'").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'ucdp'").fetchone()[0] == b.loaded
+    assert snapshot(con)[0] == with_both[0] - a.loaded
+    write.remove_batch(con, b.batch_id)
+    assert snapshot(con) == before
+
+
+def test_dry_run_counts_without_writing(con):
+    before = snapshot(con)
+    r = ingest_file(con, shared_path("fixtures", "ucdp_ged_sample.csv"), dry_run=True)
+    assert (r.read, r.loaded, r.batch_id) == (43, 43, None)
+    assert snapshot(con) == before
