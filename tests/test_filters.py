@@ -13,6 +13,7 @@ VOCAB = Vocabulary(
     groups=("TTP", "ISKP", "JuA"),
     attack_types=("suicide bombing", "ambush"),
     target_types=("police",),
+    datasets=("reference", "acled"),
 )
 
 
@@ -28,7 +29,7 @@ def test_full_filter_round_trips_through_the_query_string():
     f = Filter(
         date_from=date(2023, 7, 1), date_to=date(2023, 8, 31), countries=("Pakistan",),
         provinces=("Khyber Pakhtunkhwa",), districts=("Bajaur",), groups=("ISKP", "TTP"),
-        attack_types=("suicide bombing",), target_types=("police",), basis="claimed",
+        attack_types=("suicide bombing",), target_types=("police",), datasets=("acled",), basis="claimed",
         min_killed=5, q="convention & rally",
     )
     assert roundtrip(f) == f

@@ -91,3 +91,17 @@ def test_an_incident_link_opens_its_attribution_history_and_sources(store):
     sources = at.dataframe[2].value
     assert sources["url"].str.startswith("https://").all()
     assert at.query_params["incident"] in ("reference:R072", ["reference:R072"])
+
+
+def test_mixed_datasets_are_flagged_and_one_dataset_can_be_chosen(store, con):
+    from dashboard.ingest.pipeline import ingest_file
+    from tests.conftest import shared_path
+
+    ingest_file(con, shared_path("fixtures", "acled_sample.csv"))
+    store.close()  # the page opens the same file
+    mixed = open_page()
+    assert any("mixes datasets" in c.value for c in mixed.caption)
+    acled = open_page(dataset="acled")
+    assert metric(acled, "Incidents") == "71"
+    assert not any("mixes datasets" in c.value for c in acled.caption)
+    assert metric(open_page(dataset="reference"), "Incidents") == "141"

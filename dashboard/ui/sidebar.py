@@ -27,6 +27,7 @@ KEYS = {
     "groups": "f_group",
     "attack_types": "f_attack",
     "target_types": "f_target",
+    "datasets": "f_dataset",
 }
 
 
@@ -119,16 +120,22 @@ def render() -> Filter:
               "Claimed or attributed: a claim settles it; where nobody claimed, suspicion by "
               "officials or attribution by a dataset counts."),
     )
-    with sb.expander("More filters", expanded=bool(st.session_state.get("f_attack") or st.session_state.get("f_target") or st.session_state.get("f_min_killed") or st.session_state.get("f_q"))):
+    more = ("f_attack", "f_target", "f_min_killed", "f_q", "f_dataset")
+    with sb.expander("More filters", expanded=any(st.session_state.get(k) for k in more)):
         attack = st.multiselect("Attack type", vocab.attack_types, key="f_attack", placeholder="All")
         target = st.multiselect("Target type", vocab.target_types, key="f_target", placeholder="All")
         min_killed = st.number_input("Minimum killed", min_value=0, step=1, key="f_min_killed")
         q = st.text_input("Search text", key="f_q", max_chars=200, placeholder="place, summary, note…")
+        datasets = st.multiselect(
+            "Dataset", vocab.datasets, key="f_dataset", placeholder="All datasets",
+            help="Where the incidents come from. The same attack reported by two datasets is "
+                 "two incidents: pick one dataset to avoid counting it twice.",
+        )
 
     filt = Filter(
         date_from=date_from, date_to=date_to, countries=tuple(countries), provinces=tuple(provinces),
         districts=tuple(districts), groups=tuple(groups), attack_types=tuple(attack),
-        target_types=tuple(target), basis=basis, min_killed=int(min_killed or 0), q=(q or "").strip(),
+        target_types=tuple(target), datasets=tuple(datasets), basis=basis, min_killed=int(min_killed or 0), q=(q or "").strip(),
     )
     if filt != st.session_state.get("filter"):
         st.session_state["filter_notices"] = []
@@ -144,5 +151,12 @@ def show_selection() -> None:
     """The selection as a sentence, and notices about URL values that were dropped."""
     filt = state.current_filter()
     st.caption(filt.describe())
+    datasets = state.vocabulary().datasets
+    if len(datasets) > 1 and len(filt.datasets) != 1:
+        st.caption(
+            f":material/warning: The selection mixes datasets ({', '.join(filt.datasets or datasets)}): "
+            "an attack that several datasets report is counted once per dataset. "
+            "Choose one under **More filters → Dataset**."
+        )
     for note in state.notices():
         st.warning(note, icon=":material/info:")

@@ -14,15 +14,20 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from .. import queries
+from .. import config, queries
 from ..filters import Filter, Vocabulary
 from ..store import open_store
 from ..store.db import Store
 
 
-@st.cache_resource(show_spinner="Opening the database…")
+@st.cache_resource(show_spinner="Opening the database…", max_entries=4)
+def _store(path: str) -> Store:
+    return open_store(path)
+
+
 def get_store() -> Store:
-    return open_store()
+    """The store at ``DASHBOARD_DB`` (one handle per file for the whole server)."""
+    return _store(str(config.db_path()))
 
 
 def cursor():
@@ -34,7 +39,7 @@ def data_version() -> str:
     row = cursor().execute(
         "SELECT count(*), coalesce(max(imported_at)::VARCHAR, '') FROM import_batches"
     ).fetchone()
-    return f"{row[0]}|{row[1]}|{st.session_state.get('_data_bump', 0)}"
+    return f"{get_store().path}|{row[0]}|{row[1]}|{st.session_state.get('_data_bump', 0)}"
 
 
 def bump_data_version() -> None:
