@@ -8,6 +8,7 @@ documented contract (README, "Shareable URLs"):
     province          e.g. Khyber Pakhtunkhwa           (may repeat)
     district          e.g. Bajaur                       (may repeat)
     group             short names: TTP, ISKP, JuA ...   (may repeat; includes factions)
+    dataset           origin dataset: reference, acled, ucdp, gtd, native, manual (may repeat)
     attack, target    attack and target types           (may repeat)
     basis             claimed | attributed              (default attributed)
     min_killed        whole number >= 0
@@ -39,6 +40,7 @@ LIST_KEYS = {
     "group": "groups",
     "attack": "attack_types",
     "target": "target_types",
+    "dataset": "datasets",
 }
 
 
@@ -52,7 +54,10 @@ class Vocabulary:
     groups: tuple[str, ...] = ()
     attack_types: tuple[str, ...] = ()
     target_types: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
     group_names: Mapping[str, str] = field(default_factory=dict)  # group_id -> full name
+    # Other spellings per list attribute: {"groups": {"tehrik-i-taliban pakistan": "TTP"}, ...}
+    aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Filter:
     groups: tuple[str, ...] = ()
     attack_types: tuple[str, ...] = ()
     target_types: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
     basis: str = DEFAULT_BASIS
     min_killed: int = 0
     q: str = ""
@@ -143,6 +149,9 @@ class Filter:
                 if known is not None:
                     match = _match(value, known)
                     if match is None:
+                        alias = vocab.aliases.get(attr, {}).get(" ".join(value.casefold().split()))
+                        match = alias if alias in known else None
+                    if match is None:
                         notices.append(f"Ignored unknown {key} '{_short(value)}'.")
                         continue
                 if match not in chosen:
@@ -196,6 +205,7 @@ class Filter:
             ("district", "districts"),
             ("attack_type", "attack_types"),
             ("target_type", "target_types"),
+            ("origin", "datasets"),
         ):
             values = getattr(self, attr)
             if values:
@@ -205,20 +215,31 @@ class Filter:
             clauses.append(f"{a}.killed >= ?")
             params.append(self.min_killed)
         if self.q:
-            clauses.append(
-                f"contains(lower(concat_ws(' ', {a}.place, {a}.district, {a}.summary, "
-                f"{a}.attribution_note, {a}.killed_note)), ?)"
-            )
-            params.append(self.q.lower())
+            text_columns = ("place", "district", "summary", "attribution_note", "killed_note")
+            if " " in self.q.lower():
+                clauses.append(
+                    f"contains(lower(concat_ws(' ', {', '.join(f'{a}.{c}' for c in text_columns)})), ?)"
+                )
+                params.append(self.q.lower())
+            else:
+                # The same test column by column: text without a space cannot span the
+                # ' ' that joins the columns above, and building the joined string for
+                # every row costs about ten times more than the test itself.
+                clauses.append(
+                    "coalesce("
+                    + " OR ".join(f"contains(lower({a}.{c}), ?)" for c in text_columns)
+                    + ", FALSE)"
+                )
+                params.extend([self.q.lower()] * len(text_columns))
         if self.groups:
             flag = "claimed" if self.basis == "claimed" else "responsible"
             clauses.append(
-                f"{a}.incident_id IN (SELECT incident_id FROM incident_groups "
+                f"{a}.incident_key IN (SELECT incident_key FROM incident_groups "
                 f"WHERE {flag} AND (list_contains(?, group_id) OR list_contains(?, root_id)))"
             )
             params.extend([list(self.groups), list(self.groups)])
         elif self.basis == "claimed":
-            clauses.append(f"{a}.incident_id IN (SELECT incident_id FROM incident_groups WHERE claimed)")
+            clauses.append(f"{a}.incident_key IN (SELECT incident_key FROM incident_groups WHERE claimed)")
         return " AND ".join(clauses), params
 
     # --- words -------------------------------------------------------------
@@ -243,6 +264,8 @@ class Filter:
             end = _day(self.date_to) if self.date_to else "the latest"
             parts.append(f"{start} – {end}")
         parts.append(BASES[self.basis])
+        if self.datasets:
+            parts.append(f"from {_join(self.datasets)} data")
         if self.min_killed:
             parts.append(f"at least {self.min_killed} killed")
         if self.q:

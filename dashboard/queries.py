@@ -67,8 +67,25 @@ def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
         groups=tuple(g for g, _ in groups),
         attack_types=distinct("attack_type"),
         target_types=distinct("target_type"),
+        datasets=distinct("origin"),
         group_names={g: n for g, n in groups},
+        aliases=_aliases(con, groups),
     )
+
+
+def _aliases(con: duckdb.DuckDBPyConnection, groups: list) -> dict[str, dict[str, str]]:
+    """Other spellings a URL may use: group aliases and full names, district variants."""
+    from .config import PLACES_DIR
+
+    key = lambda text: " ".join(str(text).casefold().split())  # noqa: E731
+    group_alias = {key(a): g for a, g in con.execute("SELECT alias, group_id FROM group_aliases").fetchall()}
+    group_alias.update({key(n): g for g, n in groups})
+    district_alias = {}
+    path = PLACES_DIR / "district_aliases.csv"
+    if path.exists():
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        district_alias = {key(a): d for a, d in zip(frame["alias"], frame["district"]) if a and d}
+    return {"groups": group_alias, "districts": district_alias}
 
 
 def provinces_of(con: duckdb.DuckDBPyConnection, countries: tuple[str, ...] = ()) -> list[str]:
@@ -147,23 +164,38 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
     """
     lo, hi = data_range(con)
     start, end = f.date_from or lo, f.date_to or hi
-    now = _headline_for(con, f)
-    result = {**now, "period": (start, end), "previous": None}
-    if f.date_from and start and end:  # no comparison for "all dates": nothing precedes it
-        days = (end - start).days + 1
-        prev = f.with_(date_from=start - timedelta(days=days), date_to=start - timedelta(days=1))
-        result["previous"] = {**_headline_for(con, prev), "period": (prev.date_from, prev.date_to)}
-    return result
+    if not (f.date_from and start and end):  # no comparison for "all dates": nothing precedes it
+        return {**_headline_for(con, f), "period": (start, end), "previous": None}
+    days = (end - start).days + 1
+    prev = f.with_(date_from=start - timedelta(days=days), date_to=start - timedelta(days=1))
+    # Both periods in one pass: the selection with its start moved back to the
+    # previous period's start, split on the date.
+    sql, params = _selected(f.with_(date_from=prev.date_from))
+    row = con.execute(
+        f"""SELECT {_HEADLINE.format(when="s.date >= ?")}, {_HEADLINE.format(when="s.date < ?")}
+            FROM ({sql}) s""",
+        [start] * 4 + [start] * 4 + params,
+    ).fetchone()
+    return {**_headline_row(row[:4]), "period": (start, end),
+            "previous": {**_headline_row(row[4:]), "period": (prev.date_from, prev.date_to)}}
+
+
+# Incidents, killed, injured and claimed incidents of the rows where {when} holds.
+# "Claimed" is a lookup in the claimed set (a mark join) rather than a join of the
+# whole selection with incident_claims (one row per incident): same count, less work.
+_HEADLINE = """count(*) FILTER (WHERE {when}), coalesce(sum(s.killed) FILTER (WHERE {when}), 0),
+    coalesce(sum(s.injured) FILTER (WHERE {when}), 0),
+    count(*) FILTER (WHERE {when} AND s.incident_key IN
+                     (SELECT incident_key FROM incident_claims WHERE claim_status = 'claimed'))"""
 
 
 def _headline_for(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
     sql, params = _selected(f)
-    row = con.execute(
-        f"""SELECT count(*), coalesce(sum(killed), 0), coalesce(sum(injured), 0),
-                   count(*) FILTER (WHERE c.claim_status = 'claimed')
-            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)""",
-        params,
-    ).fetchone()
+    row = con.execute(f"SELECT {_HEADLINE.format(when='TRUE')} FROM ({sql}) s", params).fetchone()
+    return _headline_row(row)
+
+
+def _headline_row(row) -> dict:
     n, killed, injured, claimed = row
     return {
         "incidents": int(n), "killed": int(killed), "injured": int(injured),
@@ -181,11 +213,14 @@ INCIDENT_LIST_COLUMNS = """s.incident_id, s.date, s.date_precision, s.country, s
 def latest(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 10) -> pd.DataFrame:
     """The most recent incidents of the selection, newest first."""
     sql, params = _selected(f)
+    # The newest rows first, then their claim summary: joining only ``limit`` rows
+    # rather than the whole selection (incident_claims has one row per incident).
     return df(
         con,
         f"""SELECT {INCIDENT_LIST_COLUMNS}
-            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
-            ORDER BY s.date DESC, s.killed DESC NULLS LAST LIMIT ?""",
+            FROM (SELECT * FROM ({sql}) ORDER BY date DESC, killed DESC NULLS LAST LIMIT ?) s
+            LEFT JOIN incident_claims c USING (incident_key)
+            ORDER BY s.date DESC, s.killed DESC NULLS LAST""",
         params + [int(limit)],
     )
 
@@ -212,9 +247,9 @@ def timeline(
         return df(
             con,
             f"""SELECT date_trunc('{part}', s.date) AS period, {key} AS series,
-                       count(DISTINCT s.incident_id) AS incidents,
+                       count(DISTINCT s.incident_key) AS incidents,
                        coalesce(sum(s.killed), 0) AS killed, coalesce(sum(s.injured), 0) AS injured
-                FROM ({sql}) s JOIN incident_groups g USING (incident_id)
+                FROM ({sql}) s JOIN incident_groups g USING (incident_key)
                 WHERE g.{_flag(f)} {clause}
                 GROUP BY ALL ORDER BY period, series""",
             params + gparams,
@@ -274,8 +309,16 @@ def map_points(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = MAP_POINT
     page stays light however much matches.
     """
     sql, params = _selected(f)
-    n = con.execute(f"SELECT count(*) FROM ({sql}) s WHERE s.latitude IS NOT NULL", params).fetchone()[0]
-    if n <= limit:
+    # The grid first: it also gives the count, and is the answer whenever more than
+    # ``limit`` incidents match (one pass instead of a count and then the grid).
+    grid = df(
+        con,
+        f"""SELECT round(s.latitude * 4) / 4 AS latitude, round(s.longitude * 4) / 4 AS longitude,
+                   count(*) AS incidents, coalesce(sum(s.killed), 0) AS killed
+            FROM ({sql}) s WHERE s.latitude IS NOT NULL GROUP BY ALL""",
+        params,
+    )
+    if int(grid["incidents"].sum()) <= limit:
         return df(
             con,
             f"""SELECT s.incident_id, s.date, s.place, s.district, s.province, s.country,
@@ -283,18 +326,12 @@ def map_points(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = MAP_POINT
                        s.location_approximate, c.claim_status,
                        coalesce(c.claimed_by, c.attributed_to, 'Unattributed') AS groups,
                        coalesce(r.root_id, split_part(coalesce(c.claimed_by, c.attributed_to), ', ', 1), 'Unattributed') AS main_group
-                FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
+                FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_key)
                 LEFT JOIN group_roots r ON r.group_id = split_part(coalesce(c.claimed_by, c.attributed_to), ', ', 1)
                 WHERE s.latitude IS NOT NULL ORDER BY s.date""",
             params,
         ), False
-    return df(
-        con,
-        f"""SELECT round(s.latitude * 4) / 4 AS latitude, round(s.longitude * 4) / 4 AS longitude,
-                   count(*) AS incidents, coalesce(sum(s.killed), 0) AS killed
-            FROM ({sql}) s WHERE s.latitude IS NOT NULL GROUP BY ALL""",
-        params,
-    ), True
+    return grid, True
 
 
 # --- claims ----------------------------------------------------------------
@@ -308,13 +345,17 @@ def claims_by_group(con: duckdb.DuckDBPyConnection, f: Filter, rollup: bool = Tr
     clause, gparams = _group_clause(f)
     return df(
         con,
-        f"""SELECT {key} AS "group",
-                   count(DISTINCT incident_id) FILTER (WHERE g.claimed) AS claimed,
-                   count(DISTINCT incident_id) FILTER (WHERE g.denied) AS denied,
-                   count(DISTINCT incident_id) FILTER (WHERE NOT g.claimed AND (g.suspected OR g.attributed)) AS suspected_only,
-                   count(DISTINCT incident_id) AS incidents
-            FROM ({sql}) s JOIN incident_groups g USING (incident_id)
-            WHERE TRUE {clause}
+        # One row per (incident, group) first, then counts: the same numbers as
+        # count(DISTINCT incident) per group with each FILTER, in one pass.
+        f"""SELECT "group", count(*) FILTER (WHERE claimed) AS claimed,
+                   count(*) FILTER (WHERE denied) AS denied,
+                   count(*) FILTER (WHERE suspected_only) AS suspected_only,
+                   count(*) AS incidents
+            FROM (SELECT {key} AS "group", bool_or(g.claimed) AS claimed, bool_or(g.denied) AS denied,
+                         bool_or(NOT g.claimed AND (g.suspected OR g.attributed)) AS suspected_only
+                  FROM ({sql}) s JOIN incident_groups g USING (incident_key)
+                  WHERE TRUE {clause}
+                  GROUP BY s.incident_key, {key})
             GROUP BY ALL ORDER BY incidents DESC""",
         params + gparams,
     )
@@ -325,9 +366,12 @@ def claim_status_counts(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFra
     sql, params = _selected(f.with_(basis="attributed") if f.basis == "claimed" and not f.groups else f)
     return df(
         con,
+        # Only the claimed and attributed rows of incident_claims need joining:
+        # an incident without one is 'unclaimed' either way (a smaller hash table).
         f"""SELECT coalesce(c.claim_status, 'unclaimed') AS claim_status, count(*) AS incidents,
                    coalesce(sum(s.killed), 0) AS killed
-            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
+            FROM ({sql}) s LEFT JOIN (SELECT incident_key, claim_status FROM incident_claims
+                                      WHERE claim_status <> 'unclaimed') c USING (incident_key)
             GROUP BY ALL ORDER BY incidents DESC""",
         params,
     )
@@ -345,11 +389,11 @@ def claim_mismatches(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 500
         con,
         f"""SELECT s.incident_id, s.date, s.province, s.district, s.place, s.killed,
                    c.first_suspected, c.claimed_by, c.denied_by
-            FROM ({sql}) s JOIN incident_claims c USING (incident_id)
+            FROM ({sql}) s JOIN incident_claims c USING (incident_key)
             WHERE c.first_suspected IS NOT NULL AND c.claimed_by IS NOT NULL
               AND NOT EXISTS (
                   SELECT 1 FROM incident_groups g JOIN group_roots r ON r.group_id = c.first_suspected
-                  WHERE g.incident_id = s.incident_id AND g.claimed AND g.root_id = r.root_id)
+                  WHERE g.incident_key = s.incident_key AND g.claimed AND g.root_id = r.root_id)
             ORDER BY s.date DESC LIMIT ?""",
         params + [int(limit)],
     )
@@ -386,7 +430,8 @@ def incident_detail(con: duckdb.DuckDBPyConnection, incident_id: str) -> tuple[d
     """One incident (all columns and claim summary) and its attribution events in order."""
     row = df(
         con,
-        """SELECT i.*, c.claim_status, c.claimed_by, c.attributed_to, c.denied_by, c.first_suspected
+        """SELECT i.* EXCLUDE (incident_key), c.claim_status, c.claimed_by, c.attributed_to, c.denied_by,
+                  c.first_suspected
            FROM incidents i LEFT JOIN incident_claims c USING (incident_id) WHERE i.incident_id = ?""",
         [incident_id],
     )
@@ -412,7 +457,7 @@ def export_rows(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
                    s.killed, s.killed_note, s.injured, c.claim_status, c.claimed_by,
                    c.attributed_to, c.denied_by, c.first_suspected, s.summary,
                    array_to_string(s.source_urls, ' | ') AS source_urls
-            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_id)
+            FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_key)
             ORDER BY s.date, s.incident_id""",
         params,
     )

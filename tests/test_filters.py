@@ -88,3 +88,11 @@ def test_describe_reads_as_a_sentence():
     f = Filter(groups=("ISKP", "TTP"), provinces=("Khyber Pakhtunkhwa",),
                date_from=date(2023, 7, 1), date_to=date(2023, 8, 31), basis="claimed")
     assert f.describe() == "ISKP and TTP incidents in Khyber Pakhtunkhwa, 1 Jul 2023 – 31 Aug 2023, claimed only"
+
+
+def test_other_spellings_in_the_url_resolve_to_the_canonical_value():
+    vocab = Vocabulary(groups=("TTP", "ISKP"), districts=("Dera Ismail Khan",),
+                       aliases={"groups": {"tehrik-i-taliban pakistan (ttp)": "TTP"},
+                                "districts": {"d.i. khan": "Dera Ismail Khan"}})
+    f, notices = Filter.from_query({"group": "Tehrik-i-Taliban  Pakistan (TTP)", "district": "D.I. Khan"}, vocab)
+    assert (f.groups, f.districts, notices) == (("TTP",), ("Dera Ismail Khan",), [])

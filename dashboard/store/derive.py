@@ -12,6 +12,9 @@
 
 ``incident_claims``: one row per incident: claim status and who claimed, was
 blamed, denied, or was suspected first.
+
+Both carry the incident's ``incident_key`` (a BIGINT, see schema migration 3), so
+queries join and filter on an integer rather than the text ``incident_id``.
 """
 
 from __future__ import annotations
@@ -52,9 +55,11 @@ WITH per AS (
 )
 SELECT s.incident_id, s.group_id, coalesce(r.root_id, s.group_id) AS root_id,
        s.claimed, s.denied, s.suspected, s.attributed,
-       s.claimed OR (NOT inc.has_claim AND (s.suspected OR s.attributed)) AS responsible
+       s.claimed OR (NOT inc.has_claim AND (s.suspected OR s.attributed)) AS responsible,
+       k.incident_key
 FROM standing s JOIN inc USING (incident_id)
 LEFT JOIN group_roots r ON r.group_id = s.group_id
+LEFT JOIN incidents k ON k.incident_id = s.incident_id
 """
 
 _CLAIMS = """
@@ -77,7 +82,8 @@ SELECT i.incident_id,
        CASE WHEN g.has_claim THEN 'claimed'
             WHEN g.has_responsible THEN 'attributed'
             ELSE 'unclaimed' END AS claim_status,
-       g.claimed_by, g.attributed_to, g.denied_by, e.first_suspected, e.first_claim_date
+       g.claimed_by, g.attributed_to, g.denied_by, e.first_suspected, e.first_claim_date,
+       i.incident_key
 FROM incidents i
 LEFT JOIN g USING (incident_id)
 LEFT JOIN e USING (incident_id)
