@@ -26,8 +26,17 @@ STATUS_COLOURS = {"claimed": "#0072B2", "attributed": "#E69F00", "unclaimed": "#
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 # Areas in a light sand scale, so group colours and grey "other" points stay visible on top.
 AREA_SCALE = [[0, "#fbf8f1"], [0.5, "#e3cfa4"], [1, "#b8894a"]]
-MAP_GROUPS = 7  # groups with their own colour on the map; the rest are "Other groups"
+MAP_GROUPS = 7
+BOX_POINT_LIMIT = 1500  # beyond this many claims, boxes are drawn from quartiles only  # groups with their own colour on the map; the rest are "Other groups"
 MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
+
+
+def esc(values) -> pd.Series | str:
+    """Data text made inert for Plotly's pseudo-HTML labels (``<`` and ``>`` as entities)."""
+    if isinstance(values, str):
+        return values.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (pd.Series(values).astype(str).str.replace("&", "&amp;", regex=False)
+            .str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False))
 
 
 def colour_map(series: list[str], known: dict[str, str] | None = None) -> dict[str, str]:
@@ -132,7 +141,7 @@ def _annotate_milestones(fig: go.Figure, milestones: pd.DataFrame | None, lo, hi
         fig.add_vline(x=when, line=dict(color="#999", width=1, dash="dot"))
         fig.add_annotation(
             x=when, y=1 + 0.065 * level, yref="paper", text=str(i + 1), showarrow=False, yanchor="bottom",
-            font=dict(size=11, color="#555"), hovertext=f"{when:%d %b %Y}: {row.label}",
+            font=dict(size=11, color="#555"), hovertext=f"{when:%d %b %Y}: {esc(str(row.label))}",
             bgcolor="white", bordercolor="#999", borderwidth=1,
         )
 
@@ -228,7 +237,7 @@ def incident_map(
 def point_size(killed: pd.Series) -> np.ndarray:
     """Marker diameter in pixels: area grows with the number killed (unknown = smallest)."""
     k = pd.to_numeric(killed, errors="coerce").fillna(0).clip(lower=0).astype(float)
-    return np.minimum(7 + 2.2 * np.sqrt(k), 34)
+    return np.round(np.minimum(7 + 2.2 * np.sqrt(k), 34), 1)
 
 
 def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str, str]) -> None:
@@ -240,15 +249,13 @@ def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str
     cmap = colour_map(order, colours)
     status = points["claim_status"].map(STATUS_LABELS).fillna("Unclaimed")
     approx = np.where(points["location_approximate"].fillna(False).astype(bool), " (approximate location)", "")
+    where = esc((points["district"].fillna("").astype(str) + ", " + points["province"].fillna("").astype(str)).str.strip(", "))
     custom = np.column_stack([
         pd.to_datetime(points["date"]).dt.strftime("%d %b %Y"),
-        points["place"].fillna("").astype(str) + approx,
-        points["groups"].fillna("Unattributed"),
+        esc(points["place"].fillna("")) + approx + "<br>" + where,
+        esc(points["groups"].fillna("Unattributed")),
         points["killed"].astype("Int64").astype(str).replace("<NA>", "unknown"),
         status,
-        points["district"].fillna("").astype(str),
-        points["province"].fillna("").astype(str),
-        points["incident_id"],
     ])
     for name in order:
         mask = (points["main_group"] == name).to_numpy()
@@ -256,7 +263,7 @@ def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str
             lat=points.loc[mask, "latitude"], lon=points.loc[mask, "longitude"], mode="markers",
             name=str(name), marker=dict(size=point_size(points.loc[mask, "killed"]), color=cmap[name], opacity=0.8),
             customdata=custom[mask],
-            hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{customdata[5]}, %{customdata[6]}"
+            hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}"
                            "<br>Group: %{customdata[2]}<br>Killed: %{customdata[3]}<br>%{customdata[4]}<extra></extra>"),
         ))
 
@@ -300,14 +307,25 @@ def claim_delays(df: pd.DataFrame, colours: dict[str, str] | None = None, title:
     order = df["group"].value_counts().index.tolist()
     cmap = colour_map(order, colours)
     fig = go.Figure()
+    many = len(df) > BOX_POINT_LIMIT
     for name in order:
         part = df[df["group"] == name]
+        if many:
+            # Quartiles computed here: the browser gets five numbers per group, not every claim.
+            q1, med, q3 = part["days"].quantile([0.25, 0.5, 0.75]).tolist()
+            fig.add_trace(go.Box(
+                y=[name], q1=[q1], median=[med], q3=[q3], lowerfence=[part["days"].min()],
+                upperfence=[part["days"].max()], name=str(name), orientation="h",
+                marker=dict(color=cmap[name]), line=dict(color=cmap[name]), fillcolor="rgba(0,0,0,0)",
+                hovertemplate=f"<b>{name}</b><br>{len(part):,} dated claims<extra></extra>",
+            ))
+            continue
         fig.add_trace(go.Box(
             x=part["days"], y=[name] * len(part), name=str(name), orientation="h", boxpoints="all",
             jitter=0.4, pointpos=0, marker=dict(color=cmap[name], size=8), line=dict(color=cmap[name]),
             fillcolor="rgba(0,0,0,0)",
             customdata=np.column_stack([pd.to_datetime(part["date"]).dt.strftime("%d %b %Y"),
-                                        part["place"].fillna(""), part["channel"].fillna("")]),
+                                        esc(part["place"].fillna("")), esc(part["channel"].fillna(""))]),
             hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>Claimed after %{x} day(s)<br>%{customdata[2]}<extra></extra>",
         ))
     fig.update_xaxes(title="Days from attack to claim", gridcolor="#e5e5e5", rangemode="tozero")

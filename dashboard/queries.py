@@ -17,7 +17,7 @@ from .filters import Filter, Vocabulary
 METRICS = {"incidents": "count(*)", "killed": "coalesce(sum(killed), 0)", "injured": "coalesce(sum(injured), 0)"}
 FREQS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 COUNTRIES = ("Pakistan", "Afghanistan")
-MAP_POINT_LIMIT = 3000
+MAP_POINT_LIMIT = 2000
 
 
 def _flag(f: Filter) -> str:

@@ -23,14 +23,25 @@ st.caption(
 picked = widgets.incident_list(rows, height=420, key="incident_table", selectable=True)
 
 c1, c2, c3 = st.columns(3)
-all_rows = state.ask("export_rows", f)
 stem = "incidents"
-c1.download_button("Download CSV", export.to_csv_bytes(all_rows), f"{stem}.csv", "text/csv",
+
+
+def _rows():
+    """Every selected incident, read only when a download is asked for (never cached:
+    the whole selection can be millions of rows)."""
+    from dashboard import queries
+
+    return queries.export_rows(state.cursor(), f)
+
+
+# Deferred downloads: the file is built when the button is pressed, not on every rerun.
+c1.download_button("Download CSV", lambda: export.to_csv_bytes(_rows()), f"{stem}.csv", "text/csv",
                    on_click="ignore", icon=":material/download:", width="stretch")
-c2.download_button("Download Excel", export.to_xlsx_bytes(all_rows), f"{stem}.xlsx",
+c2.download_button("Download Excel", lambda: export.to_xlsx_bytes(_rows()), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   on_click="ignore", icon=":material/download:", width="stretch")
-c3.download_button("Download GeoJSON", export.to_geojson_bytes(all_rows), f"{stem}.geojson",
+                   on_click="ignore", icon=":material/download:", width="stretch",
+                   disabled=total > 1_000_000, help="Excel holds about a million rows; use CSV beyond that.")
+c3.download_button("Download GeoJSON", lambda: export.to_geojson_bytes(_rows()), f"{stem}.geojson",
                    "application/geo+json", on_click="ignore", icon=":material/download:",
                    width="stretch")
 
