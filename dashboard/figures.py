@@ -131,6 +131,7 @@ def _annotate_milestones(fig: go.Figure, milestones: pd.DataFrame | None, lo, hi
         return
     span = max((hi - lo).days, 1)
     last_x, level = None, 0
+    shapes, notes = [], []
     for i, row in enumerate(milestones.itertuples(index=False)):
         when = pd.Timestamp(row.date)
         if when < lo - pd.Timedelta(days=31) or when > hi + pd.Timedelta(days=31):
@@ -138,12 +139,15 @@ def _annotate_milestones(fig: go.Figure, milestones: pd.DataFrame | None, lo, hi
         # Markers closer than ~4% of the axis are stacked so their numbers stay apart.
         level = (level + 1) % 3 if last_x is not None and (when - last_x).days < span * 0.04 else 0
         last_x = when
-        fig.add_vline(x=when, line=dict(color="#999", width=1, dash="dot"))
-        fig.add_annotation(
+        shapes.append(dict(type="line", x0=when, x1=when, y0=0, y1=1, xref="x", yref="paper",
+                           line=dict(color="#999", width=1, dash="dot")))
+        notes.append(dict(
             x=when, y=1 + 0.065 * level, yref="paper", text=str(i + 1), showarrow=False, yanchor="bottom",
             font=dict(size=11, color="#555"), hovertext=f"{when:%d %b %Y}: {esc(str(row.label))}",
             bgcolor="white", bordercolor="#999", borderwidth=1,
-        )
+        ))
+    # One layout update: add_vline/add_annotation one by one cost ~10 ms each.
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + notes)
 
 
 def stacked_area_bars(df: pd.DataFrame, metric: str = "incidents", title: str | None = None, n: int = 10) -> go.Figure:
