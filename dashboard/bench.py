@@ -26,7 +26,7 @@ at a time):
 4. **pandas**: the same questions the way typical Streamlit dashboards answer
    them: one DataFrame in memory (categorical columns), boolean masks and
    groupby, and the same figures built from the answers.
-5. **downloads**: the Incidents page also builds its downloads on every run
+5. **downloads**: what pressing a download button on the Incidents page reads
    (``queries.export_rows``: every selected row). Measured apart and reported,
    not counted in the interaction figures.
 
@@ -629,8 +629,8 @@ def app_incidents(con, f, c: Clock) -> None:
     if total == 0:
         return
     c.table(_readable(rows))
-    # The page then calls queries.export_rows(f) for its downloads: measured apart
-    # ("downloads" phase), see the module docstring.
+    # Its downloads (queries.export_rows) are built only when a button is pressed:
+    # measured apart ("downloads" step), see the module docstring.
 
 
 def app_about(con, f, c: Clock) -> None:
@@ -1340,6 +1340,8 @@ class Options:
     skip_pandas: bool = False
     skip_downloads: bool = False
     wait_quiet: float = 0.0
+    resume: bool = False
+    pandas_repeat: int | None = None
 
 
 def _is_default_store(path: str) -> bool:
@@ -1406,16 +1408,41 @@ def _run(o: Options, db: str, keep: bool, tmpdir: str | None) -> int:
         print(f"error: {db} exists and is not a benchmark database made by this command; "
               "refusing to touch it.", file=sys.stderr)
         return 2
-    if o.reuse and existing == f"{n}:{o.seed}":
-        say(f"import: reusing the synthetic dataset already in {db} (--reuse); import not measured")
+    # Each step's result is saved as it completes (next to a kept database), so an
+    # interrupted run of a big size can be finished with --resume.
+    saved_path = Path(db + ".bench.json") if keep else Path(tmpdir) / "bench.json"
+    saved: dict = {}
+    if o.resume and saved_path.exists():
+        saved = json.loads(saved_path.read_text())
+        if saved.get("dataset") != f"{n}:{o.seed}" or existing != f"{n}:{o.seed}":
+            saved = {}
+        elif saved.get("phases"):
+            say(f"resume: {', '.join(saved['phases'])} measured earlier ({saved.get('when')}) in {saved_path}")
+    phases = saved.get("phases", {})
+
+    def step(name: str, **kw) -> dict:
+        if name in phases:
+            return phases[name]
+        res = run_phase(name, db, **kw)
+        phases[name] = res
+        saved_path.write_text(json.dumps({"dataset": f"{n}:{o.seed}", "when": time.strftime("%Y-%m-%d %H:%M"),
+                                          "phases": phases}, default=str))
+        return res
+
+    if "import" in phases:
+        imp = phases["import"]
+    elif (o.reuse or o.resume) and existing == f"{n}:{o.seed}":
+        say(f"import: reusing the synthetic dataset already in {db}; import not measured")
     else:
-        for stale in (db, db + ".wal"):  # an earlier benchmark's synthetic file: rebuild it
+        for stale in (db, db + ".wal", str(saved_path)):  # an earlier benchmark's synthetic file: rebuild it
             if os.path.exists(stale):
                 os.unlink(stale)
+        phases.clear()
         say("import: native-template CSV files, one per batch, through dashboard.ingest.pipeline "
             "(what `python -m dashboard ingest` runs) ...")
-        imp = run_phase("import", db, events=n, seed=o.seed, batch_rows=o.batch_rows,
-                        workdir=os.path.join(tmpdir, "files"))
+        imp = step("import", events=n, seed=o.seed, batch_rows=o.batch_rows,
+                   workdir=os.path.join(tmpdir, "files"))
+    if imp:
         st = imp["stages"]
         say(f"import: {imp['synthetic_incidents']:,} synthetic incidents ({imp['claimed']:,} claimed) and "
             f"{imp['events']:,} attribution events in the store; {imp['rejected']:,} rejected, "
@@ -1426,17 +1453,17 @@ def _run(o: Options, db: str, keep: bool, tmpdir: str | None) -> int:
             f"peak RSS {imp['tree_peak_mb']:,.0f} MB; database {imp['db_bytes'] / 2**20:,.0f} MiB")
 
     say("app: cold start and every page's data path ...")
-    app = run_phase("app", db, repeat=o.repeat)
+    app = step("app", repeat=o.repeat)
     say("raw DuckDB: the same questions ...")
-    raw = run_phase("raw", db, repeat=o.repeat)
+    raw = step("raw", repeat=o.repeat)
     pdr = None
     if not o.skip_pandas:
         say("pandas baseline: the same questions ...")
-        pdr = run_phase("pandas", db, repeat=o.repeat)
+        pdr = step("pandas", repeat=o.pandas_repeat or o.repeat)
     dl = None
     if not o.skip_downloads:
-        say("downloads (Incidents page: export_rows) ...")
-        dl = run_phase("downloads", db, repeat=1)
+        say("downloads (Incidents page, when a button is pressed: export_rows) ...")
+        dl = step("downloads", repeat=1)
 
     # consistency: the three answer the same question the same way
     bad = [k for k in app["headline"] if app["headline"][k] != raw["headline"][k]
@@ -1491,12 +1518,12 @@ def _run(o: Options, db: str, keep: bool, tmpdir: str | None) -> int:
         done = [s for s in dl["samples"] if s["ms"] is not None]
         worst = max(done, key=lambda s: s["ms"])
         skipped = [s for s in dl["samples"] if s["ms"] is None]
-        say(f"downloads (Incidents page, built on every run; not in the interaction figures): export_rows p50 "
+        say(f"downloads (read when a download button is pressed; not in the interaction figures): export_rows p50 "
             f"{pct([s['ms'] for s in done], 50):,.0f} ms, max {worst['ms']:,.0f} ms ({worst['rows']:,} rows, "
             f"{worst['filter']!r})" + (f"; not tried for {len(skipped)} filters over {DOWNLOAD_MEASURE_MAX:,} rows "
                                        f"(up to {max(s['rows'] for s in skipped):,})" if skipped else ""))
     loads = [(name, res["other_cpu"]) for name, res in (("import", imp), ("app", app), ("raw", raw),
-                                                         ("pandas", pdr)) if res]
+                                                         ("pandas", pdr)) if res and res.get("other_cpu") is not None]
     say("machine: other processes used " + ", ".join(f"{x:.0%}" + f" during {name}" for name, x in loads)
         + " of the CPUs" + ("" if max(x for _, x in loads) < QUIET_SHARE else
                             f"  WARNING: above {QUIET_SHARE:.0%}, timings are inflated; rerun on a quiet "

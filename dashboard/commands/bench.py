@@ -27,6 +27,11 @@ def add_parser(sub) -> None:
                         "Never the dashboard's own store.")
     p.add_argument("--reuse", action="store_true",
                    help="with --db: reuse the synthetic dataset already there (same N and seed); skip the import")
+    p.add_argument("--resume", action="store_true",
+                   help="with --db: keep the steps an interrupted run already measured (saved in PATH.bench.json) "
+                        "and run the rest")
+    p.add_argument("--pandas-repeat", type=int, default=None, metavar="K",
+                   help="passes for the pandas baseline (default: --repeat; it is slow at 10M)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"generator seed (default {DEFAULT_SEED})")
     p.add_argument("--batch-rows", type=parse_count, default=1_000_000, metavar="ROWS",
                    help="incidents per import batch (default 1M)")
@@ -44,11 +49,11 @@ def run(args) -> int:
     if args.repeat < 1:
         print("error: --repeat must be at least 1")
         return 2
-    if args.reuse and not args.db:
-        print("error: --reuse needs --db")
+    if (args.reuse or args.resume) and not args.db:
+        print("error: --reuse and --resume need --db")
         return 2
     return run_benchmark(Options(
         events=args.events, repeat=args.repeat, db=args.db, seed=args.seed, batch_rows=args.batch_rows,
         reuse=args.reuse, skip_pandas=args.skip_pandas, skip_downloads=args.skip_downloads,
-        wait_quiet=args.wait_quiet,
+        wait_quiet=args.wait_quiet, resume=args.resume, pandas_repeat=args.pandas_repeat,
     ))
