@@ -95,3 +95,69 @@ def test_a_retracted_claim_is_no_claim(con):
         "SELECT claimed, denied FROM incident_groups WHERE incident_id = 'reference:R137' AND group_id = 'TTP'"
     ).fetchone()
     assert row == (False, True)
+
+
+def _duplicate_keys(con) -> dict[str, int]:
+    """How many keys occur more than once (the store has no unique indexes; see schema migration 4)."""
+    return {
+        "incident_id": con.execute(
+            "SELECT count(*) FROM (SELECT incident_id FROM incidents GROUP BY ALL HAVING count(*) > 1)").fetchone()[0],
+        "origin_event": con.execute(
+            """SELECT count(*) FROM (SELECT origin, origin_event_id FROM incidents
+               GROUP BY ALL HAVING count(*) > 1)""").fetchone()[0],
+        "event_id": con.execute(
+            "SELECT count(*) FROM (SELECT event_id FROM attribution_events GROUP BY ALL HAVING count(*) > 1)").fetchone()[0],
+        "incident_key": con.execute(
+            "SELECT count(*) FROM (SELECT incident_key FROM incidents GROUP BY ALL HAVING count(*) > 1)").fetchone()[0],
+        "claims_row": con.execute(
+            "SELECT count(*) FROM (SELECT incident_id FROM incident_claims GROUP BY ALL HAVING count(*) > 1)").fetchone()[0],
+    }
+
+
+def test_keys_stay_unique_through_repeated_imports_files_with_repeats_and_hand_entry(con, tmp_path):
+    from dashboard.ingest import manual
+    from dashboard.ingest.pipeline import ingest_file
+
+    acled = shared_path("fixtures", "acled_sample.csv")
+    ingest_file(con, acled)
+    ingest_file(con, acled)  # the same export again
+    # a file that repeats its own rows
+    rows = acled.read_text(encoding="utf-8").splitlines()
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("\n".join(rows + rows[1:6]) + "\n", encoding="utf-8")
+    ingest_file(con, repeated)
+    incident_id = con.execute("SELECT incident_id FROM incidents WHERE origin = 'reference' LIMIT 1").fetchone()[0]
+    manual.add_statements(con, incident_id, [{"kind": "denied", "group": "TTP"}])
+    manual.add_statements(con, incident_id, [{"kind": "claimed", "group": "ISKP"}])
+    assert _duplicate_keys(con) == dict.fromkeys(_duplicate_keys(con), 0)
+    assert con.execute("SELECT count(*) FROM incident_claims").fetchone()[0] == \
+        con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+
+
+def test_a_version_3_database_is_migrated_keeping_every_row(tmp_path):
+    from dashboard.store.schema import MIGRATIONS
+
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    for number, statements in enumerate(MIGRATIONS[:3], start=1):
+        for sql in statements:
+            con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?)", [number])
+    con.execute("""INSERT INTO incidents (incident_id, origin, origin_event_id, date, date_precision, country)
+                   VALUES ('native:a', 'native', 'a', DATE '2023-07-30', 'day', 'Pakistan')""")
+    con.execute("""INSERT INTO attribution_events (event_id, incident_id, seq, group_id, kind)
+                   VALUES ('native:a#1', 'native:a', 1, 'ISKP', 'claimed')""")
+    key = con.execute("SELECT incident_key FROM incidents").fetchone()[0]
+    con.close()
+    with open_store(path) as s:
+        assert current_version(s.con) == SCHEMA_VERSION
+        assert s.con.execute("SELECT incident_id, incident_key FROM incidents WHERE origin = 'native'").fetchall() \
+            == [("native:a", key)]
+        assert s.con.execute("SELECT group_id FROM attribution_events WHERE event_id = 'native:a#1'").fetchall() \
+            == [("ISKP",)]
+        # new incidents still get fresh keys
+        s.con.execute("""INSERT INTO incidents (incident_id, origin, origin_event_id, date, date_precision, country)
+                         VALUES ('native:b', 'native', 'b', DATE '2023-07-31', 'day', 'Pakistan')""")
+        assert s.con.execute("SELECT count(DISTINCT incident_key) FROM incidents").fetchone()[0] == \
+            s.con.execute("SELECT count(*) FROM incidents").fetchone()[0]

@@ -39,6 +39,7 @@ from .validate import check, clean_districts
 from .write import write_tables
 
 CHUNK_ROWS = 50_000          # rows mapped, checked and placed at a time
+STAGE_ROWS = 250_000         # mapped rows appended to the staging tables at a time
 BLOCK_BYTES = 4 << 20        # CSV bytes pyarrow parses at a time
 PREVIEW_REJECTED = 1000
 Progress = Callable[[float, int, str], None]  # (fraction 0-1, rows read, stage)
@@ -367,6 +368,10 @@ def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows
     resolve = _resolver(con)
     con.execute(_STAGE_INC)
     con.execute(_STAGE_EV)
+    # Mapped chunks are appended to the staging tables a few at a time: one INSERT
+    # per 250,000 rows costs a fifth of what five of 50,000 do (BENCHMARKS.md).
+    pending: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    pending_rows = 0
     for raw, fraction in _chunks(info, chunk_rows, bad_lines):
         result.read += len(raw)
         good, events, rej_reason, skip_reason = prepare(raw, adapter, resolve, result.unknown_groups)
@@ -377,9 +382,23 @@ def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows
         if not good.empty:
             if "resolve" in events:
                 result.uncertain += int((~events["resolve"].astype(bool)).sum())
-            _stage(con, good, events)
+            pending.append((good, events))
+            pending_rows += len(good)
+            if pending_rows >= STAGE_ROWS:
+                _stage_pending(con, pending)
+                pending, pending_rows = [], 0
         if progress:
             progress(min(fraction, 0.99), result.read, "reading")
+    _stage_pending(con, pending)
+
+
+def _stage_pending(con: duckdb.DuckDBPyConnection, pending: list[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+    if not pending:
+        return
+    good = pd.concat([g for g, _ in pending]) if len(pending) > 1 else pending[0][0]
+    events = [e for _, e in pending if not e.empty]
+    events = pd.concat(events, ignore_index=True) if len(events) > 1 else (events[0] if events else pending[0][1])
+    _stage(con, good, events)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, result: IngestResult, origin: str, dry_run: bool) -> None:

@@ -133,6 +133,65 @@ MIGRATIONS: list[list[str]] = [
         """UPDATE incident_claims SET incident_key = i.incident_key FROM incidents i
            WHERE incident_claims.incident_id = i.incident_id""",
     ],
+    # 4: no primary-key or unique indexes on the big tables. DuckDB keeps an ART
+    # index per constraint, and maintaining them was half the time of writing a
+    # million-row batch and most of its commit (BENCHMARKS.md). Uniqueness is kept by
+    # the only writers (ingest.write: NOT EXISTS + one row per key; ingest.manual:
+    # next seq), and tests/test_store.py checks it after every kind of write.
+    [
+        *(f"""CREATE TABLE {name}_v4 AS SELECT * FROM {name} LIMIT 0""" for name in ("incident_claims",)),
+        """CREATE TABLE incidents_v4 (
+            incident_id        VARCHAR NOT NULL,     -- origin:origin_event_id (unique)
+            origin             VARCHAR NOT NULL,
+            origin_event_id    VARCHAR NOT NULL,
+            batch_id           VARCHAR,
+            date               DATE NOT NULL,
+            date_precision     VARCHAR NOT NULL,
+            country            VARCHAR NOT NULL,
+            province           VARCHAR,
+            district           VARCHAR,
+            place              VARCHAR,
+            latitude           DOUBLE,
+            longitude          DOUBLE,
+            location_precision VARCHAR,
+            location_approximate BOOLEAN NOT NULL DEFAULT FALSE,
+            attack_type        VARCHAR,
+            target_type        VARCHAR,
+            killed             INTEGER,
+            killed_low         INTEGER,
+            killed_high        INTEGER,
+            killed_note        VARCHAR,
+            injured            INTEGER,
+            summary            VARCHAR,
+            source_urls        VARCHAR[],
+            attribution_note   VARCHAR,
+            created_at         TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at         TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            district_as_written VARCHAR,
+            incident_key       BIGINT DEFAULT nextval('incident_key_seq')
+        )""",
+        "INSERT INTO incidents_v4 BY NAME SELECT * FROM incidents ORDER BY date",
+        """CREATE TABLE attribution_events_v4 (
+            event_id        VARCHAR NOT NULL,     -- incident_id#seq (unique)
+            incident_id     VARCHAR NOT NULL,
+            seq             INTEGER NOT NULL,
+            group_id        VARCHAR,
+            group_as_written VARCHAR,
+            kind            VARCHAR NOT NULL CHECK (kind IN ('claimed', 'denied', 'suspected', 'attributed')),
+            stated_by       VARCHAR,
+            channel         VARCHAR,
+            statement_date  DATE,
+            source_url      VARCHAR,
+            note            VARCHAR,
+            batch_id        VARCHAR,
+            created_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at      TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )""",
+        "INSERT INTO attribution_events_v4 BY NAME SELECT * FROM attribution_events ORDER BY incident_id, seq",
+        "INSERT INTO incident_claims_v4 SELECT * FROM incident_claims",
+        *(stmt for name in ("incidents", "attribution_events", "incident_claims")
+          for stmt in (f"DROP TABLE {name}", f"ALTER TABLE {name}_v4 RENAME TO {name}")),
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
