@@ -541,12 +541,11 @@ class Clock:
 
 
 def _readable(df):
-    from .figures import STATUS_LABELS
+    """What ``ui.widgets.incident_list`` sends: readable labels, the shown columns only."""
+    from .ui.widgets import INCIDENT_COLUMNS, readable
 
-    out = df.copy()
-    if "claim_status" in out:
-        out["status"] = out["claim_status"].map(STATUS_LABELS).fillna("Unclaimed, no attribution")
-    return out
+    out = readable(df)
+    return out[[c for c in INCIDENT_COLUMNS if c in out.columns]]
 
 
 def app_sidebar(con, f, c: Clock) -> None:
@@ -614,18 +613,17 @@ def app_claims(con, f, c: Clock) -> None:
     mismatch = c.q(queries.claim_mismatches, con, f)
     if not mismatch.empty:
         c.table(mismatch)
-    delays = c.q(queries.claim_delays, con, f)
+    claims, delays = c.q(queries.claim_delays, con, f)
     colours = c.q(queries.group_colours, con)
-    c.send("claim_delays", figures.claim_delays(delays, colours=colours))
+    c.send("claim_delays", figures.claim_delays(claims, delays, colours=colours))
     if len(delays):
-        med = delays.groupby("group")["days"].agg(["count", "median", "max"]).reset_index()
-        c.table(med)
+        c.table(delays[["group", "claims", "median", "max"]])
 
 
 def app_incidents(con, f, c: Clock) -> None:
     from . import queries
 
-    rows, total = c.q(queries.incidents_table, con, f, limit=5000)
+    rows, total = c.q(queries.incidents_table, con, f, limit=500)
     if total == 0:
         return
     c.table(_readable(rows))
@@ -775,24 +773,22 @@ def raw_page(con, page: str, f) -> None:
                   GROUP BY ALL ORDER BY 5 DESC""", p + gparams)
         arrow(f"""SELECT s.incident_id, s.date, s.province, s.district, s.place, s.killed,
                          c.first_suspected, c.claimed_by, c.denied_by
-                  FROM {sel} s JOIN incident_claims c USING (incident_key)
-                  JOIN group_roots fr ON fr.group_id = c.first_suspected
-                  WHERE c.claimed_by IS NOT NULL AND NOT EXISTS (
-                      SELECT 1 FROM incident_groups g WHERE g.incident_key = s.incident_key
-                      AND g.claimed AND g.root_id = fr.root_id)
+                  FROM {sel} s JOIN claim_mismatches c USING (incident_key)
                   ORDER BY s.date DESC LIMIT 500""", p)
-        rclause = gclause.replace("g.group_id", "r.group_id").replace("g.root_id", "r.root_id")
-        arrow(f"""SELECT s.incident_id, s.date, s.place, coalesce(r.root_id, e.group_id), e.group_id, e.channel,
-                         e.statement_date, date_diff('day', s.date, e.statement_date)
-                  FROM {sel} s JOIN attribution_events e USING (incident_id)
-                  LEFT JOIN group_roots r ON r.group_id = e.group_id
-                  WHERE e.kind = 'claimed' AND e.statement_date IS NOT NULL AND e.group_id IS NOT NULL
-                    AND s.date_precision = 'day' {rclause} ORDER BY s.date""", p + gparams)
+        dclause = gclause.replace("g.group_id", "d.group_id").replace("g.root_id", "d.root_id")
+        summary = arrow(f"""SELECT d.root_id, count(*) AS n, quantile_cont(d.days, 0.25), median(d.days),
+                                   quantile_cont(d.days, 0.75), min(d.days), max(d.days)
+                            FROM {sel} s JOIN claim_delays d USING (incident_key) WHERE TRUE {dclause}
+                            GROUP BY ALL ORDER BY 2 DESC""", p + gparams)
+        if sum(summary.column("n").to_pylist()) <= 1500:
+            arrow(f"""SELECT s.incident_id, s.date, s.place, d.root_id, d.group_id, d.channel, d.statement_date, d.days
+                      FROM {sel} s JOIN claim_delays d USING (incident_key) WHERE TRUE {dclause}
+                      ORDER BY s.date""", p + gparams)
         arrow("SELECT group_id, colour FROM groups")
     elif page == "incidents":
         n = one(f"SELECT count(*) FROM {sel}", p)[0]
         if n:
-            arrow(f"SELECT s.*, c.* FROM (SELECT * FROM {sel} ORDER BY date DESC, killed DESC NULLS LAST LIMIT 5000) s "
+            arrow(f"SELECT s.*, c.* FROM (SELECT * FROM {sel} ORDER BY date DESC, killed DESC NULLS LAST LIMIT 500) s "
                   "LEFT JOIN incident_claims c USING (incident_key) ORDER BY s.date DESC, s.killed DESC NULLS LAST", p)
     elif page == "about":
         arrow("SELECT origin, country, count(*), min(date), max(date), count(*) FILTER (WHERE location_approximate) "
@@ -826,7 +822,7 @@ class PandasData:
                       i.place, i.latitude, i.longitude, i.location_precision, i.location_approximate,
                       i.attack_type, i.target_type, i.killed, i.injured, i.summary, i.attribution_note,
                       i.killed_note, c.claim_status, c.claimed_by, c.attributed_to, c.denied_by,
-                      c.first_suspected
+                      c.first_suspected, coalesce(c.mismatch, FALSE) AS mismatch
                FROM incidents i LEFT JOIN incident_claims c USING (incident_id)"""
         ).df()
         for col in self.CATEGORIES:
@@ -1021,12 +1017,7 @@ def pandas_page(data: PandasData, page: str, f, c: Clock) -> None:
         c.send("claim_status", figures.claim_status(st, "incidents", title="Claimed or not"))
 
         def mismatches():
-            cand = sel[sel["first_suspected"].notna() & sel["claimed_by"].notna()]
-            cand = cand.assign(first_root=cand["first_suspected"].map(data.roots))
-            claimed = data.ig[data.ig["claimed"] & data.ig["incident_id"].isin(cand["incident_id"])]
-            hit = cand.merge(claimed[["incident_id", "root_id"]].astype(str),
-                             left_on=["incident_id", "first_root"], right_on=["incident_id", "root_id"], how="left")
-            out = hit[hit["root_id"].isna()]
+            out = sel[sel["mismatch"]]  # the store's precomputed flag, loaded with the frame
             return out.sort_values("date", ascending=False).head(500)[
                 ["incident_id", "date", "province", "district", "place", "killed", "first_suspected",
                  "claimed_by", "denied_by"]]
@@ -1042,14 +1033,19 @@ def pandas_page(data: PandasData, page: str, f, c: Clock) -> None:
             j = s.merge(cl, on="incident_id")
             j["claimant"] = j["group_id"]
             j["days"] = (j["statement_date"] - j["date"]).dt.days
-            return j.sort_values("date")
-        dl = timed(delays)
-        c.send("claim_delays", figures.claim_delays(dl, colours=data.colours))
-        if len(dl):
-            c.table(dl.groupby("group")["days"].agg(["count", "median", "max"]).reset_index())
+            g = j.groupby("group", observed=True)["days"]
+            summary = pd.DataFrame({"claims": g.size(), "q1": g.quantile(0.25), "median": g.median(),
+                                    "q3": g.quantile(0.75), "min": g.min(), "max": g.max()})
+            summary = summary[summary["claims"] > 0].reset_index().sort_values("claims", ascending=False)
+            points = j.sort_values("date") if len(j) <= 1500 else j.iloc[0:0]
+            return points, summary
+        dl, dsum = timed(delays)
+        c.send("claim_delays", figures.claim_delays(dl, dsum, colours=data.colours))
+        if len(dsum):
+            c.table(dsum[["group", "claims", "median", "max"]])
     elif page == "incidents":
         if len(sel):
-            c.table(_readable(timed(lambda: _pd_latest(sel, 5000))))
+            c.table(_readable(timed(lambda: _pd_latest(sel, 500))))
     elif page == "about":
         cov = timed(lambda: df.groupby(["origin", "country"], observed=True).agg(
             incidents=("incident_id", "size"), first_date=("date", "min"), last_date=("date", "max"),

@@ -26,8 +26,7 @@ STATUS_COLOURS = {"claimed": "#0072B2", "attributed": "#E69F00", "unclaimed": "#
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 # Areas in a light sand scale, so group colours and grey "other" points stay visible on top.
 AREA_SCALE = [[0, "#fbf8f1"], [0.5, "#e3cfa4"], [1, "#b8894a"]]
-MAP_GROUPS = 7
-BOX_POINT_LIMIT = 1500  # beyond this many claims, boxes are drawn from quartiles only  # groups with their own colour on the map; the rest are "Other groups"
+MAP_GROUPS = 7  # groups with their own colour on the map; the rest are "Other groups"
 MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
 
 
@@ -304,30 +303,35 @@ def claim_status(df: pd.DataFrame, metric: str = "incidents", title: str | None 
     return _layout(fig, title, height=340)
 
 
-def claim_delays(df: pd.DataFrame, colours: dict[str, str] | None = None, title: str | None = None) -> go.Figure:
-    """Days from attack to claim, one dot per claim, per group."""
-    if df.empty:
+def claim_delays(claims: pd.DataFrame, summary: pd.DataFrame, colours: dict[str, str] | None = None,
+                 title: str | None = None) -> go.Figure:
+    """Days from attack to claim per group (``queries.claim_delays``' two frames).
+
+    With the individual ``claims`` (a small selection): a box with every claim as a
+    dot. Without them (a large one): boxes drawn from the summary's quartiles,
+    minimum and maximum, a few numbers per group.
+    """
+    if summary.empty:
         return empty("No dated claims in the selection.")
-    order = df["group"].value_counts().index.tolist()
+    order = summary["group"].tolist()
     cmap = colour_map(order, colours)
     fig = go.Figure()
-    many = len(df) > BOX_POINT_LIMIT
-    for name in order:
-        part = df[df["group"] == name]
-        if many:
-            # Quartiles computed here: the browser gets five numbers per group, not every claim.
-            q1, med, q3 = part["days"].quantile([0.25, 0.5, 0.75]).tolist()
+    for row in summary.itertuples(index=False):
+        name = row.group
+        style = dict(name=str(name), orientation="h", marker=dict(color=cmap[name]),
+                     line=dict(color=cmap[name]), fillcolor="rgba(0,0,0,0)")
+        if claims.empty:
             fig.add_trace(go.Box(
-                y=[name], q1=[q1], median=[med], q3=[q3], lowerfence=[part["days"].min()],
-                upperfence=[part["days"].max()], name=str(name), orientation="h",
-                marker=dict(color=cmap[name]), line=dict(color=cmap[name]), fillcolor="rgba(0,0,0,0)",
-                hovertemplate=f"<b>{name}</b><br>{len(part):,} dated claims<extra></extra>",
+                y=[name], q1=[row.q1], median=[row.median], q3=[row.q3], lowerfence=[row.min],
+                upperfence=[row.max], **style,
+                hovertemplate=f"<b>{esc(str(name))}</b><br>{row.claims:,} dated claims<br>"
+                              f"median {row.median:g} days, longest {row.max:,} days<extra></extra>",
             ))
             continue
+        part = claims[claims["group"] == name]
+        style["marker"]["size"] = 8
         fig.add_trace(go.Box(
-            x=part["days"], y=[name] * len(part), name=str(name), orientation="h", boxpoints="all",
-            jitter=0.4, pointpos=0, marker=dict(color=cmap[name], size=8), line=dict(color=cmap[name]),
-            fillcolor="rgba(0,0,0,0)",
+            x=part["days"], y=[name] * len(part), boxpoints="all", jitter=0.4, pointpos=0, **style,
             customdata=np.column_stack([pd.to_datetime(part["date"]).dt.strftime("%d %b %Y"),
                                         esc(part["place"].fillna("")), esc(part["channel"].fillna(""))]),
             hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>Claimed after %{x} day(s)<br>%{customdata[2]}<extra></extra>",

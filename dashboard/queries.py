@@ -210,18 +210,20 @@ INCIDENT_LIST_COLUMNS = """s.incident_id, s.date, s.date_precision, s.country, s
     s.source_urls"""
 
 
-def latest(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 10) -> pd.DataFrame:
-    """The most recent incidents of the selection, newest first."""
+def latest(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 10, offset: int = 0) -> pd.DataFrame:
+    """The most recent incidents of the selection, newest first (then the deadliest;
+    ties in a fixed order, so pages of ``limit`` rows from ``offset`` do not overlap)."""
     sql, params = _selected(f)
+    order = "date DESC, killed DESC NULLS LAST, incident_key"
     # The newest rows first, then their claim summary: joining only ``limit`` rows
     # rather than the whole selection (incident_claims has one row per incident).
     return df(
         con,
         f"""SELECT {INCIDENT_LIST_COLUMNS}
-            FROM (SELECT * FROM ({sql}) ORDER BY date DESC, killed DESC NULLS LAST LIMIT ?) s
+            FROM (SELECT * FROM ({sql}) ORDER BY {order} LIMIT ? OFFSET ?) s
             LEFT JOIN incident_claims c USING (incident_key)
-            ORDER BY s.date DESC, s.killed DESC NULLS LAST""",
-        params + [int(limit)],
+            ORDER BY {", ".join("s." + o for o in order.split(", "))}""",
+        params + [int(limit), max(0, int(offset))],
     )
 
 
@@ -378,52 +380,71 @@ def claim_status_counts(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFra
 
 
 def claim_mismatches(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 500) -> pd.DataFrame:
-    """Incidents whose claimant differs from the group first suspected.
+    """Incidents whose claimant differs from the group first suspected, newest first.
 
     Example: 2023-07-30 Bajaur, suspected TTP first, claimed by ISKP. Groups are
     compared by their root, so a claim by a TTP faction where TTP was suspected is
-    no mismatch.
+    no mismatch (``claim_mismatches``, computed in store/derive.py).
     """
     sql, params = _selected(f)
     return df(
         con,
         f"""SELECT s.incident_id, s.date, s.province, s.district, s.place, s.killed,
                    c.first_suspected, c.claimed_by, c.denied_by
-            FROM ({sql}) s JOIN incident_claims c USING (incident_key)
-            WHERE c.first_suspected IS NOT NULL AND c.claimed_by IS NOT NULL
-              AND NOT EXISTS (
-                  SELECT 1 FROM incident_groups g JOIN group_roots r ON r.group_id = c.first_suspected
-                  WHERE g.incident_key = s.incident_key AND g.claimed AND g.root_id = r.root_id)
-            ORDER BY s.date DESC LIMIT ?""",
+            FROM ({sql}) s JOIN claim_mismatches c USING (incident_key)
+            ORDER BY s.date DESC, s.incident_id LIMIT ?""",
         params + [int(limit)],
     )
 
 
-def claim_delays(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
-    """Days from attack to claim, one row per claim with a known statement date
-    (day-precision attacks only). Columns: incident_id, date, group, channel, days."""
+DELAY_POINT_LIMIT = 1500  # beyond this many dated claims, only the per-group summary is returned
+
+
+def claim_delays(
+    con: duckdb.DuckDBPyConnection, f: Filter, limit: int = DELAY_POINT_LIMIT
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Days from attack to claim (day-precision attacks, claims with a statement date).
+
+    Returns ``(claims, summary)``. ``summary``: one row per group (claimants rolled
+    into their root group): group, claims, q1, median, q3, min, max (days), most
+    claims first. ``claims``: one row per claim (incident_id, date, place, group,
+    claimant, channel, statement_date, days) when the selection has at most
+    ``limit`` of them, else empty: a chart of a hundred thousand dots says no more
+    than the quartiles, and costs the browser megabytes.
+    """
     sql, params = _selected(f)
-    clause, gparams = _group_clause(f, "r")
-    return df(
+    clause, gparams = _group_clause(f, "d")
+    joined = f"""FROM ({sql}) s JOIN claim_delays d USING (incident_key) WHERE TRUE {clause}"""
+    summary = df(
         con,
-        f"""SELECT s.incident_id, s.date, s.place, coalesce(r.root_id, e.group_id) AS "group",
-                   e.group_id AS claimant, e.channel, e.statement_date,
-                   date_diff('day', s.date, e.statement_date) AS days
-            FROM ({sql}) s JOIN attribution_events e USING (incident_id)
-            LEFT JOIN group_roots r ON r.group_id = e.group_id
-            WHERE e.kind = 'claimed' AND e.statement_date IS NOT NULL AND e.group_id IS NOT NULL
-              AND s.date_precision = 'day' {clause}
-            ORDER BY s.date""",
+        f"""SELECT d.root_id AS "group", count(*) AS claims,
+                   quantile_cont(d.days, 0.25) AS q1, median(d.days) AS median,
+                   quantile_cont(d.days, 0.75) AS q3, min(d.days) AS min, max(d.days) AS max
+            {joined} GROUP BY ALL ORDER BY claims DESC, 1""",
         params + gparams,
     )
+    columns = ["incident_id", "date", "place", "group", "claimant", "channel", "statement_date", "days"]
+    if summary.empty or summary["claims"].sum() > limit:
+        return pd.DataFrame(columns=columns), summary
+    claims = df(
+        con,
+        f"""SELECT s.incident_id, s.date, s.place, d.root_id AS "group", d.group_id AS claimant,
+                   d.channel, d.statement_date, d.days
+            {joined} ORDER BY s.date, s.incident_id, d.group_id""",
+        params + gparams,
+    )
+    return claims, summary
 
 
 # --- incidents -------------------------------------------------------------
-def incidents_table(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 5000) -> tuple[pd.DataFrame, int]:
-    """The selection's incidents, newest first, at most ``limit``; and the total count."""
+def incidents_table(
+    con: duckdb.DuckDBPyConnection, f: Filter, limit: int = 500, offset: int = 0
+) -> tuple[pd.DataFrame, int]:
+    """One page of the selection's incidents, newest first (``limit`` rows from
+    ``offset``); and the selection's total count."""
     sql, params = _selected(f)
     total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-    return latest(con, f, limit), int(total)
+    return latest(con, f, limit, offset), int(total)
 
 
 def incident_detail(con: duckdb.DuckDBPyConnection, incident_id: str) -> tuple[dict | None, pd.DataFrame]:

@@ -112,8 +112,16 @@ def test_mismatch_lists_claims_by_a_group_other_than_the_first_suspect(small):
 
 
 def test_days_from_attack_to_claim(small):
-    d = queries.claim_delays(small, Filter()).set_index("claimant")["days"].to_dict()
-    assert d == {"ISKP": 1, "JuA": 0}
+    claims, summary = queries.claim_delays(small, Filter())
+    assert claims.set_index("claimant")["days"].to_dict() == {"ISKP": 1, "JuA": 0}
+    # JuA's claim counts for its parent, TTP
+    assert summary.set_index("group")[["claims", "median", "max"]].to_dict("index") == {
+        "ISKP": {"claims": 1, "median": 1, "max": 1}, "TTP": {"claims": 1, "median": 0, "max": 0}}
+
+
+def test_many_dated_claims_come_back_as_a_summary_only(small):
+    claims, summary = queries.claim_delays(small, Filter(), limit=1)
+    assert claims.empty and summary["claims"].sum() == 2
 
 
 def test_text_search_min_killed_and_place_filters(small):
@@ -152,3 +160,13 @@ def test_failed_write_leaves_the_store_as_it_was(small):
     with pytest.raises(Exception):
         write_batch(small, "synthetic", bad, pd.DataFrame([event("y", 1, "TTP", "rumoured")]))  # bad kind
     assert queries.headline(small, Filter())["incidents"] == before
+
+
+def test_incident_pages_cover_the_selection_once_newest_first(small):
+    first, total = queries.incidents_table(small, Filter(), limit=2, offset=0)
+    second, _ = queries.incidents_table(small, Filter(), limit=2, offset=2)
+    third, _ = queries.incidents_table(small, Filter(), limit=2, offset=4)
+    listed = ids(first) + ids(second) + ids(third)
+    assert total == 5 and sorted(listed) == sorted(ids(queries.export_rows(small, Filter())))
+    dates = pd.concat([first, second, third])["date"].tolist()
+    assert dates == sorted(dates, reverse=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from .. import config
-from .derive import refresh_group_roots
+from .derive import ensure_derived, refresh_group_roots
 from .schema import migrate
 
 
@@ -38,6 +38,7 @@ class Store:
             raise
         migrate(self.con)
         refresh_group_roots(self.con)
+        ensure_derived(self.con)
         if load_defaults:
             from ..ingest.reference import ensure_default_data
 

@@ -192,6 +192,25 @@ MIGRATIONS: list[list[str]] = [
         *(stmt for name in ("incidents", "attribution_events", "incident_claims")
           for stmt in (f"DROP TABLE {name}", f"ALTER TABLE {name}_v4 RENAME TO {name}")),
     ],
+    # 5: more of the Claims page precomputed (derive.py), so it no longer joins every
+    # selected incident with all attribution events: whether an incident was claimed
+    # by a group other than the one first suspected, and one row per dated claim with
+    # its delay in days. Filled by derive.ensure_derived on open.
+    [
+        "ALTER TABLE incident_claims ADD COLUMN mismatch BOOLEAN",
+        # The mismatched incidents again, as a table of their own: its row count tells
+        # DuckDB's planner that it is the small side of a join (a filter on a flag
+        # column does not, and the planner then hashes the whole selection instead).
+        """CREATE TABLE claim_mismatches (
+            incident_key BIGINT, incident_id VARCHAR,
+            first_suspected VARCHAR, claimed_by VARCHAR, denied_by VARCHAR
+        )""",
+        """CREATE TABLE claim_delays (
+            incident_key BIGINT, incident_id VARCHAR, group_id VARCHAR, root_id VARCHAR,
+            channel VARCHAR, statement_date DATE,
+            days INTEGER                -- statement_date - incident date (day-precision incidents only)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,6 +22,7 @@ INCIDENT_COLUMNS = {
     "target_type": "Target",
     "denied_by": "Denied by",
     "country": "Country",
+    "incident_id": st.column_config.TextColumn("Record", help="dataset:record id, as in the downloads"),
 }
 
 
@@ -38,13 +39,15 @@ def readable(df: pd.DataFrame) -> pd.DataFrame:
 
 def incident_list(df: pd.DataFrame, height: int | None = None, key: str | None = None,
                   selectable: bool = False, columns: list[str] | None = None):
-    cols = [c for c in (columns or INCIDENT_COLUMNS) if c in readable(df).columns]
+    shown = readable(df)
+    cols = [c for c in (columns or INCIDENT_COLUMNS) if c in shown.columns]
+    shown = shown[cols]  # only the columns shown travel to the browser
     kwargs = dict(hide_index=True, width="stretch", column_order=cols, column_config=INCIDENT_COLUMNS)
     if height:
         kwargs["height"] = height
     if selectable:
         kwargs.update(on_select="rerun", selection_mode="single-row", key=key)
-    return st.dataframe(readable(df), **kwargs)
+    return st.dataframe(shown, **kwargs)
 
 
 def empty_state() -> None:

@@ -46,11 +46,14 @@ else:
     )
 
 st.subheader("Days from attack to claim")
-delays = state.ask("claim_delays", f)
-st.plotly_chart(figures.claim_delays(delays, colours=widgets.group_colours()),
+claims, delays = state.ask("claim_delays", f)
+st.plotly_chart(figures.claim_delays(claims, delays, colours=widgets.group_colours()),
                 width="stretch", config={"displaylogo": False})
 if len(delays):
-    med = delays.groupby("group")["days"].agg(["count", "median", "max"]).reset_index()
-    med.columns = ["Group", "Dated claims", "Median days", "Longest (days)"]
-    st.dataframe(med, hide_index=True)
+    table = delays[["group", "claims", "median", "max"]].rename(columns={
+        "group": "Group", "claims": "Dated claims", "median": "Median days", "max": "Longest (days)"})
+    st.dataframe(table, hide_index=True)
+    if claims.empty:
+        st.caption(f"{delays['claims'].sum():,} dated claims: each box shows the quartiles and the range; "
+                   "narrow the selection to see every claim as a dot.")
 st.caption("Only claims with a known statement date on attacks dated to the day are shown.")

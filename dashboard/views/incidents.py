@@ -1,26 +1,39 @@
 """Incidents: a sortable, searchable table; a detail view with sources; downloads."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import export
 from dashboard.ui import sidebar, state, widgets
 
-LIMIT = 5000
+PAGE = 500  # rows per page: about 100 KB for the browser, whatever the selection's size
 
 st.title("Incidents")
 sidebar.show_selection()
 f = state.current_filter()
-rows, total = state.ask("incidents_table", f, limit=LIMIT)
+page = int(st.session_state.get("incident_page") or 1)
+rows, total = state.ask("incidents_table", f, limit=PAGE, offset=(page - 1) * PAGE)
+pages = max(1, math.ceil(total / PAGE))
+if page > pages:  # the selection shrank under the page the analyst was on
+    page = 1
+    st.session_state["incident_page"] = 1
+    rows, total = state.ask("incidents_table", f, limit=PAGE, offset=0)
 if total == 0:
     widgets.empty_state()
     st.stop()
 
+first = (page - 1) * PAGE + 1
 st.caption(
-    f"{total:,} incidents" + (f"; the newest {LIMIT:,} are listed (downloads hold all)." if total > LIMIT else ".")
-    + " Click a row for its sources and attribution history; click a column header to sort."
+    (f"{total:,} incidents, newest first; {first:,}–{first + len(rows) - 1:,} listed (downloads hold all). "
+     if pages > 1 else f"{total:,} incidents. ")
+    + "Click a row for its sources and attribution history; click a column header to sort this page."
 )
 picked = widgets.incident_list(rows, height=420, key="incident_table", selectable=True)
+if pages > 1:
+    st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key="incident_page",
+                    width=200)
 
 c1, c2, c3 = st.columns(3)
 stem = "incidents"
