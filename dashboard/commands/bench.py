@@ -32,6 +32,8 @@ def add_parser(sub) -> None:
                         "and run the rest")
     p.add_argument("--pandas-repeat", type=int, default=None, metavar="K",
                    help="passes for the pandas baseline (default: --repeat; it is slow at 10M)")
+    p.add_argument("--pandas-filters", type=int, default=None, metavar="K",
+                   help="run the pandas baseline on the first K filter changes only (default: all)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"generator seed (default {DEFAULT_SEED})")
     p.add_argument("--batch-rows", type=parse_count, default=1_000_000, metavar="ROWS",
                    help="incidents per import batch (default 1M)")
@@ -56,4 +58,5 @@ def run(args) -> int:
         events=args.events, repeat=args.repeat, db=args.db, seed=args.seed, batch_rows=args.batch_rows,
         reuse=args.reuse, skip_pandas=args.skip_pandas, skip_downloads=args.skip_downloads,
         wait_quiet=args.wait_quiet, resume=args.resume, pandas_repeat=args.pandas_repeat,
+        pandas_filters=args.pandas_filters,
     ))
