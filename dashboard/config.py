@@ -3,6 +3,9 @@
 - ``DASHBOARD_DB``: the DuckDB file (default ``data/local/dashboard.duckdb``).
 - ``DASHBOARD_DATA_DIR``: the analyst's own files: added boundaries, extra
   group aliases, rejected-row reports (default ``data/local``; git-ignored).
+- ``DASHBOARD_DUCKDB_MEMORY``: DuckDB's memory limit (default ``1GB``; DuckDB's
+  own default is 80 % of the machine's RAM). Beyond it, big queries and imports
+  spill to a temporary folder next to the database instead of growing.
 """
 
 from __future__ import annotations
@@ -32,3 +35,8 @@ def db_path() -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
     return data_dir() / "dashboard.duckdb"
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's ``memory_limit`` for the store (e.g. ``1GB``, ``512MB``)."""
+    return os.environ.get("DASHBOARD_DUCKDB_MEMORY") or "1GB"

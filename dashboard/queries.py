@@ -499,8 +499,10 @@ def groups_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return df(
         con,
         """SELECT g.group_id, g.name, g.parent_id, g.colour, g.note,
-                  (SELECT count(DISTINCT incident_id) FROM incident_groups ig WHERE ig.group_id = g.group_id) AS incidents
-           FROM groups g ORDER BY incidents DESC, group_id""",
+                  coalesce(n.incidents, 0) AS incidents
+           FROM groups g LEFT JOIN (SELECT group_id, count(DISTINCT incident_key) AS incidents
+                                    FROM incident_groups GROUP BY ALL) n USING (group_id)
+           ORDER BY incidents DESC, group_id""",
     )
 
 

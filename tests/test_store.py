@@ -161,3 +161,13 @@ def test_a_version_3_database_is_migrated_keeping_every_row(tmp_path):
                          VALUES ('native:b', 'native', 'b', DATE '2023-07-31', 'day', 'Pakistan')""")
         assert s.con.execute("SELECT count(DISTINCT incident_key) FROM incidents").fetchone()[0] == \
             s.con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+
+
+def test_duckdb_memory_limit_is_set_and_a_bad_value_is_refused_clearly(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DUCKDB_MEMORY", "512MB")
+    with open_store(tmp_path / "m.duckdb", load_defaults=False) as s:
+        limit = s.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert limit.startswith("488") or limit.startswith("512")  # DuckDB reports MiB
+    monkeypatch.setenv("DASHBOARD_DUCKDB_MEMORY", "lots")
+    with pytest.raises(ValueError, match="DASHBOARD_DUCKDB_MEMORY"):
+        open_store(tmp_path / "m.duckdb", load_defaults=False)

@@ -36,6 +36,11 @@ class Store:
                     "running?). Stop it, use the app's Data page, or set DASHBOARD_DB to another file."
                 ) from exc
             raise
+        try:
+            self.con.execute("SET memory_limit = ?", [config.duckdb_memory_limit()])
+        except duckdb.Error as exc:
+            self.con.close()
+            raise ValueError(f"DASHBOARD_DUCKDB_MEMORY: {exc}") from exc
         migrate(self.con)
         refresh_group_roots(self.con)
         ensure_derived(self.con)

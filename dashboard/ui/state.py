@@ -58,6 +58,17 @@ def ask(name: str, filt: Filter, **kwargs):
     return _cached(name, data_version(), filt, tuple(sorted(kwargs.items())))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cached_store(name: str, version: str) -> object:
+    return getattr(queries, name)(cursor())
+
+
+def ask_store(name: str):
+    """Run ``queries.<name>(cursor)`` (answers about the whole store, such as
+    ``coverage``), cached on the data version."""
+    return _cached_store(name, data_version())
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _vocab(version: str) -> Vocabulary:
     return queries.vocabulary(cursor())

@@ -8,7 +8,7 @@ from dashboard.ui import state
 
 st.title("About the data")
 con = state.cursor()
-cov = queries.coverage(con)
+cov = state.ask_store("coverage")
 lo, hi = queries.data_range(con)
 st.metric("Incidents in the store", f"{int(cov['incidents'].sum()):,}" if len(cov) else "0")
 if lo:
@@ -42,7 +42,7 @@ st.markdown(
 )
 
 st.subheader("Groups")
-groups = queries.groups_table(con)
+groups = state.ask_store("groups_table")
 st.dataframe(
     groups, hide_index=True, width="stretch",
     column_order=["group_id", "name", "parent_id", "incidents", "note"],
