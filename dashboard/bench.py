@@ -542,6 +542,12 @@ class Clock:
 
 def _readable(df):
     """What ``ui.widgets.incident_list`` sends: readable labels, the shown columns only."""
+    import logging
+
+    from streamlit import logger
+
+    # ui.state's caches warn that no Streamlit server runs: true, and expected here.
+    logger.get_logger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     from .ui.widgets import INCIDENT_COLUMNS, readable
 
     out = readable(df)
@@ -746,10 +752,12 @@ def raw_page(con, page: str, f) -> None:
                       WHERE s.latitude IS NOT NULL ORDER BY s.date""", p)
         arrow("SELECT group_id, colour FROM groups")
     elif page == "timeline":
-        arrow(f"""SELECT date_trunc('month', s.date) AS period, g.root_id, count(DISTINCT s.incident_key),
-                         sum(s.killed), sum(s.injured)
-                  FROM {sel} s JOIN incident_groups g USING (incident_key)
-                  WHERE g.{flag} {gclause} GROUP BY ALL ORDER BY 1, 2""", p + gparams)
+        arrow(f"""SELECT period, root_id, count(*), sum(killed), sum(injured)
+                  FROM (SELECT DISTINCT date_trunc('month', s.date) AS period, g.root_id, s.incident_key,
+                               s.killed, s.injured
+                        FROM {sel} s JOIN incident_groups g USING (incident_key)
+                        WHERE g.{flag} {gclause})
+                  GROUP BY ALL ORDER BY 1, 2""", p + gparams)
         arrow("SELECT * FROM milestones WHERE (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?)",
               [f.date_from, f.date_from, f.date_to, f.date_to])
         arrow("SELECT group_id, colour FROM groups")
@@ -969,10 +977,11 @@ def pandas_page(data: PandasData, page: str, f, c: Clock) -> None:
     elif page == "timeline":
         def by_group():
             links = _pd_group_links(data, sel, f, flag)
-            j = links[["incident_id", "root_id"]].merge(sel[["incident_id", "date", "killed", "injured"]], on="incident_id")
+            links = links[["incident_id", "root_id"]].drop_duplicates()  # a faction and its parent: once
+            j = links.merge(sel[["incident_id", "date", "killed", "injured"]], on="incident_id")
             j["period"] = j["date"].dt.to_period("M").dt.start_time
             return j.groupby(["period", "root_id"], observed=True).agg(
-                incidents=("incident_id", "nunique"), killed=("killed", "sum"), injured=("injured", "sum")
+                incidents=("incident_id", "size"), killed=("killed", "sum"), injured=("injured", "sum")
             ).reset_index().rename(columns={"root_id": "series"})
         data_tl = timed(by_group)
         data_tl["series"] = data_tl["series"].astype(str)

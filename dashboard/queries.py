@@ -30,6 +30,34 @@ def _selected(f: Filter) -> tuple[str, list]:
     return f"SELECT i.* FROM incidents i WHERE {where}", params
 
 
+# Derived tables (store/derive.py) repeat each incident's filter columns, so every
+# selection but a text search is read from them without joining ``incidents``: at
+# ten million incidents that join is most of a page's time. Tests turn this off to
+# check that both ways give the same answers.
+USE_DERIVED = True
+
+
+def _rows(f: Filter, table: str, alias: str) -> tuple[str, list]:
+    """``FROM … WHERE …`` over a derived table, restricted to the selection.
+
+    Columns are to be named with ``alias``; more conditions may follow with AND.
+    """
+    if USE_DERIVED and not f.q:
+        where, params = f.where(alias)
+        return f"FROM {table} {alias} WHERE {where}", params
+    sql, params = _selected(f)
+    return f"FROM ({sql}) s JOIN {table} {alias} USING (incident_key) WHERE TRUE", params
+
+
+def _roots_only(con: duckdb.DuckDBPyConnection, groups: tuple[str, ...]) -> bool:
+    """True when no selected group is a faction (so ``incident_roots`` can answer)."""
+    if not (USE_DERIVED and groups):
+        return USE_DERIVED
+    n = con.execute("SELECT count(*) FROM group_roots WHERE list_contains(?, group_id) AND group_id <> root_id",
+                    [list(groups)]).fetchone()[0]
+    return n == 0
+
+
 def _group_clause(f: Filter, alias: str = "g") -> tuple[str, list]:
     """Restrict incident_groups rows to the selected groups (and their factions)."""
     if not f.groups:
@@ -170,10 +198,11 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
     prev = f.with_(date_from=start - timedelta(days=days), date_to=start - timedelta(days=1))
     # Both periods in one pass: the selection with its start moved back to the
     # previous period's start, split on the date.
-    sql, params = _selected(f.with_(date_from=prev.date_from))
+    source, params, claimed = _headline_source(f.with_(date_from=prev.date_from))
     row = con.execute(
-        f"""SELECT {_HEADLINE.format(when="s.date >= ?")}, {_HEADLINE.format(when="s.date < ?")}
-            FROM ({sql}) s""",
+        f"""SELECT {_HEADLINE.format(when="s.date >= ?", claimed=claimed)},
+                   {_HEADLINE.format(when="s.date < ?", claimed=claimed)}
+            FROM {source} s""",
         [start] * 4 + [start] * 4 + params,
     ).fetchone()
     return {**_headline_row(row[:4]), "period": (start, end),
@@ -181,17 +210,22 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
 
 
 # Incidents, killed, injured and claimed incidents of the rows where {when} holds.
-# "Claimed" is a lookup in the claimed set (a mark join) rather than a join of the
-# whole selection with incident_claims (one row per incident): same count, less work.
 _HEADLINE = """count(*) FILTER (WHERE {when}), coalesce(sum(s.killed) FILTER (WHERE {when}), 0),
     coalesce(sum(s.injured) FILTER (WHERE {when}), 0),
-    count(*) FILTER (WHERE {when} AND s.incident_key IN
-                     (SELECT incident_key FROM incident_claims WHERE claim_status = 'claimed'))"""
+    count(*) FILTER (WHERE {when} AND {claimed})"""
+
+
+def _headline_source(f: Filter) -> tuple[str, list, str]:
+    """(rows to count, their parameters, the test for "claimed") for the headline:
+    incident_claims has one row per incident, with its toll and claim status."""
+    rows, params = _rows(f, "incident_claims", "c")
+    return f"(SELECT c.* {rows})", params, "s.claim_status = 'claimed'"
 
 
 def _headline_for(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
-    sql, params = _selected(f)
-    row = con.execute(f"SELECT {_HEADLINE.format(when='TRUE')} FROM ({sql}) s", params).fetchone()
+    source, params, claimed = _headline_source(f)
+    row = con.execute(f"SELECT {_HEADLINE.format(when='TRUE', claimed=claimed)} FROM {source} s",
+                      params).fetchone()
     return _headline_row(row)
 
 
@@ -242,20 +276,30 @@ def timeline(
     under their parent group. Periods with no incidents are absent.
     """
     part = FREQS.get(freq, "month")
-    sql, params = _selected(f)
     if by == "group":
-        key = "g.root_id" if rollup else "g.group_id"
-        clause, gparams = _group_clause(f)
+        if rollup and _roots_only(con, f.groups):
+            rows, params = _rows(f, "incident_roots", "g")
+            sql = f"""SELECT date_trunc('{part}', g.date) AS period, g.root_id AS series,
+                             g.killed, g.injured {rows}
+                      AND g.{_flag(f)} {" AND list_contains(?, g.root_id)" if f.groups else ""}"""
+            params = params + ([list(f.groups)] if f.groups else [])
+        else:
+            # One row per (period, series, incident): a faction and its parent both
+            # responsible for one attack count it, and its dead, once under the parent.
+            clause, gparams = _group_clause(f)
+            rows, params = _rows(f, "incident_groups", "g")
+            key = "g.root_id" if rollup else "g.group_id"
+            sql = f"""SELECT DISTINCT date_trunc('{part}', g.date) AS period, {key} AS series,
+                             g.incident_key, g.killed, g.injured {rows} AND g.{_flag(f)} {clause}"""
+            params = params + gparams
         return df(
             con,
-            f"""SELECT date_trunc('{part}', s.date) AS period, {key} AS series,
-                       count(DISTINCT s.incident_key) AS incidents,
-                       coalesce(sum(s.killed), 0) AS killed, coalesce(sum(s.injured), 0) AS injured
-                FROM ({sql}) s JOIN incident_groups g USING (incident_key)
-                WHERE g.{_flag(f)} {clause}
-                GROUP BY ALL ORDER BY period, series""",
-            params + gparams,
+            f"""SELECT period, series, count(*) AS incidents,
+                       coalesce(sum(killed), 0) AS killed, coalesce(sum(injured), 0) AS injured
+                FROM ({sql}) GROUP BY ALL ORDER BY period, series""",
+            params,
         )
+    sql, params = _selected(f)
     column = {"province": "s.province", "district": "s.district", "country": "s.country"}.get(by, "'All'")
     # As in by_area(level='district'): incidents with no district are left out
     # (district_summary counts them), not lumped into an 'Unknown' district.
@@ -342,39 +386,51 @@ def claims_by_group(con: duckdb.DuckDBPyConnection, f: Filter, rollup: bool = Tr
 
     Columns: group, claimed, denied, suspected_only, incidents (any involvement).
     """
-    sql, params = _selected(f)
-    key = "g.root_id" if rollup else "g.group_id"
-    clause, gparams = _group_clause(f)
+    if rollup and _roots_only(con, f.groups):
+        table, key, clause, gparams = "incident_roots", "g.root_id", \
+            (" AND list_contains(?, g.root_id)" if f.groups else ""), ([list(f.groups)] if f.groups else [])
+    elif not rollup:
+        table, key = "incident_groups", "g.group_id"
+        clause, gparams = _group_clause(f)
+    else:  # factions among the selected groups: fold them per incident here
+        clause, gparams = _group_clause(f)
+        rows, params = _rows(f, "incident_groups", "g")
+        return df(
+            con,
+            f"""SELECT "group", count(*) FILTER (WHERE claimed) AS claimed,
+                       count(*) FILTER (WHERE denied) AS denied,
+                       count(*) FILTER (WHERE suspected_only) AS suspected_only, count(*) AS incidents
+                FROM (SELECT g.root_id AS "group", bool_or(g.claimed) AS claimed, bool_or(g.denied) AS denied,
+                             bool_or(NOT g.claimed AND (g.suspected OR g.attributed)) AS suspected_only
+                      {rows} {clause} GROUP BY g.incident_key, g.root_id)
+                GROUP BY ALL ORDER BY incidents DESC, 1""",
+            params + gparams,
+        )
+    # One row per (incident, group) already: count straight away.
+    suspected_only = "g.suspected_only" if table == "incident_roots" else \
+        "NOT g.claimed AND (g.suspected OR g.attributed)"
+    rows, params = _rows(f, table, "g")
     return df(
         con,
-        # One row per (incident, group) first, then counts: the same numbers as
-        # count(DISTINCT incident) per group with each FILTER, in one pass.
-        f"""SELECT "group", count(*) FILTER (WHERE claimed) AS claimed,
-                   count(*) FILTER (WHERE denied) AS denied,
-                   count(*) FILTER (WHERE suspected_only) AS suspected_only,
-                   count(*) AS incidents
-            FROM (SELECT {key} AS "group", bool_or(g.claimed) AS claimed, bool_or(g.denied) AS denied,
-                         bool_or(NOT g.claimed AND (g.suspected OR g.attributed)) AS suspected_only
-                  FROM ({sql}) s JOIN incident_groups g USING (incident_key)
-                  WHERE TRUE {clause}
-                  GROUP BY s.incident_key, {key})
-            GROUP BY ALL ORDER BY incidents DESC""",
+        f"""SELECT {key} AS "group", count(*) FILTER (WHERE g.claimed) AS claimed,
+                   count(*) FILTER (WHERE g.denied) AS denied,
+                   count(*) FILTER (WHERE {suspected_only}) AS suspected_only, count(*) AS incidents
+            {rows} {clause} GROUP BY ALL ORDER BY incidents DESC, 1""",
         params + gparams,
     )
 
 
 def claim_status_counts(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
-    """Incidents and killed by claim status (claimed, attributed, unclaimed)."""
-    sql, params = _selected(f.with_(basis="attributed") if f.basis == "claimed" and not f.groups else f)
+    """Incidents and killed by claim status (claimed, attributed, unclaimed).
+
+    With basis "claimed" and no group, the selection is widened to every claim
+    status (the chart compares them)."""
+    wide = f.with_(basis="attributed") if f.basis == "claimed" and not f.groups else f
+    rows, params = _rows(wide, "incident_claims", "c")
     return df(
         con,
-        # Only the claimed and attributed rows of incident_claims need joining:
-        # an incident without one is 'unclaimed' either way (a smaller hash table).
-        f"""SELECT coalesce(c.claim_status, 'unclaimed') AS claim_status, count(*) AS incidents,
-                   coalesce(sum(s.killed), 0) AS killed
-            FROM ({sql}) s LEFT JOIN (SELECT incident_key, claim_status FROM incident_claims
-                                      WHERE claim_status <> 'unclaimed') c USING (incident_key)
-            GROUP BY ALL ORDER BY incidents DESC""",
+        f"""SELECT c.claim_status, count(*) AS incidents, coalesce(sum(c.killed), 0) AS killed
+            {rows} GROUP BY ALL ORDER BY incidents DESC, 1""",
         params,
     )
 
@@ -412,9 +468,9 @@ def claim_delays(
     ``limit`` of them, else empty: a chart of a hundred thousand dots says no more
     than the quartiles, and costs the browser megabytes.
     """
-    sql, params = _selected(f)
     clause, gparams = _group_clause(f, "d")
-    joined = f"""FROM ({sql}) s JOIN claim_delays d USING (incident_key) WHERE TRUE {clause}"""
+    rows, params = _rows(f, "claim_delays", "d")
+    joined = f"{rows} {clause}"
     summary = df(
         con,
         f"""SELECT d.root_id AS "group", count(*) AS claims,
@@ -428,9 +484,10 @@ def claim_delays(
         return pd.DataFrame(columns=columns), summary
     claims = df(
         con,
-        f"""SELECT s.incident_id, s.date, s.place, d.root_id AS "group", d.group_id AS claimant,
+        f"""SELECT d.incident_id, d.date, i.place, d.root_id AS "group", d.group_id AS claimant,
                    d.channel, d.statement_date, d.days
-            {joined} ORDER BY s.date, s.incident_id, d.group_id""",
+            FROM ({f"SELECT d.* {joined}"}) d JOIN incidents i USING (incident_key)
+            ORDER BY d.date, d.incident_id, d.group_id""",
         params + gparams,
     )
     return claims, summary

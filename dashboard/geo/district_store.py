@@ -121,6 +121,7 @@ def _replace_table(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, 
 
 def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_points: pd.DataFrame) -> Change:
     from ..ingest.places import place_with_districts
+    from ..store.derive import refresh_attribution
 
     con.execute("UPDATE incidents SET district_as_written = district WHERE district_as_written IS NULL")
     frame = con.execute(
@@ -156,6 +157,10 @@ def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_p
                           updated_at = now()::TIMESTAMP
                    FROM _district_update u WHERE incidents.incident_id = u.incident_id"""
             )
+            # the derived tables repeat province and district (store/derive.py)
+            con.execute("CREATE OR REPLACE TEMP TABLE _district_touched AS SELECT incident_id FROM _district_update")
+            refresh_attribution(con, "_district_touched")
+            con.execute("DROP TABLE _district_touched")
         finally:
             con.unregister("_district_update")
     covered = placed["country"].isin(set(districts["country"])) if not districts.empty else pd.Series(False, index=placed.index)

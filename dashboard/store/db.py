@@ -38,6 +38,7 @@ class Store:
             raise
         try:
             self.con.execute("SET memory_limit = ?", [config.duckdb_memory_limit()])
+            self.con.execute("SET enable_progress_bar = false")  # no bars in the CLI's or the server's output
         except duckdb.Error as exc:
             self.con.close()
             raise ValueError(f"DASHBOARD_DUCKDB_MEMORY: {exc}") from exc

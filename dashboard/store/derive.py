@@ -16,18 +16,33 @@ none of the claimants shares a root with the group first suspected (Bajaur
 2023-07-30: suspected TTP, claimed by ISKP). ``claim_mismatches`` holds those
 incidents again as a small table of their own, so pages join to it cheaply.
 
+``incident_roots``: ``incident_groups`` folded per root group (a faction and its
+parent on one attack make one row), for the pages' "roll factions into their
+parent" views.
+
 ``claim_delays``: one row per claim with a statement date on an incident dated to
 the day: the claimant, its root group, the channel and the delay in days.
 
-Both carry the incident's ``incident_key`` (a BIGINT, see schema migration 3), so
-queries join and filter on an integer rather than the text ``incident_id``.
+All carry the incident's ``incident_key`` (a BIGINT, see schema migration 3), so
+queries join and filter on an integer rather than the text ``incident_id``, and
+the incident's filter columns (``FACTS``: date, country, province, district,
+attack and target type, origin, killed, injured), so that ``Filter.where`` applies
+to them directly: every selection but a text search is answered without joining
+``incidents``. ``incidents`` is the truth; a write that changes these columns
+(district_store's re-placing) recomputes the derived rows it touched.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-DERIVED_VERSION = "3"  # bump when the derived tables are computed differently
+from .schema import _INCIDENT_FACTS
+
+# The incident's columns each derived row repeats, as selected from ``incidents`` (alias k).
+FACTS = [c.split()[0] for c in _INCIDENT_FACTS]
+_K_FACTS = ", ".join(f"k.{c}" for c in FACTS)
+
+DERIVED_VERSION = "5"  # bump when the derived tables are computed differently
 
 
 def refresh_group_roots(con: duckdb.DuckDBPyConnection) -> None:
@@ -64,7 +79,7 @@ WITH per AS (
 SELECT s.incident_id, s.group_id, coalesce(r.root_id, s.group_id) AS root_id,
        s.claimed, s.denied, s.suspected, s.attributed,
        s.claimed OR (NOT inc.has_claim AND (s.suspected OR s.attributed)) AS responsible,
-       k.incident_key
+       k.incident_key, {facts}
 FROM standing s JOIN inc USING (incident_id)
 LEFT JOIN group_roots r ON r.group_id = s.group_id
 LEFT JOIN incidents k ON k.incident_id = s.incident_id
@@ -87,15 +102,15 @@ WITH g AS (
     FROM attribution_events WHERE TRUE {scope}
     GROUP BY incident_id
 )
-SELECT i.incident_id,
+SELECT k.incident_id,
        CASE WHEN g.has_claim THEN 'claimed'
             WHEN g.has_responsible THEN 'attributed'
             ELSE 'unclaimed' END AS claim_status,
        g.claimed_by, g.attributed_to, g.denied_by, e.first_suspected, e.first_claim_date,
-       i.incident_key,
+       k.incident_key, {facts},
        coalesce(e.first_suspected IS NOT NULL AND g.claimed_by IS NOT NULL
                 AND NOT list_contains(g.claimed_roots, coalesce(fr.root_id, e.first_suspected)), FALSE) AS mismatch
-FROM incidents i
+FROM incidents k
 LEFT JOIN g USING (incident_id)
 LEFT JOIN e USING (incident_id)
 LEFT JOIN group_roots fr ON fr.group_id = e.first_suspected
@@ -108,13 +123,23 @@ FROM incident_claims WHERE mismatch {scope}
 """
 
 _DELAYS = """
-SELECT i.incident_key, i.incident_id, e.group_id, coalesce(r.root_id, e.group_id) AS root_id,
-       e.channel, e.statement_date, date_diff('day', i.date, e.statement_date)::INTEGER AS days
-FROM attribution_events e JOIN incidents i USING (incident_id)
+SELECT k.incident_key, k.incident_id, e.group_id, coalesce(r.root_id, e.group_id) AS root_id,
+       e.channel, e.statement_date, date_diff('day', k.date, e.statement_date)::INTEGER AS days, {facts}
+FROM attribution_events e JOIN incidents k USING (incident_id)
 LEFT JOIN group_roots r ON r.group_id = e.group_id
 WHERE e.kind = 'claimed' AND e.statement_date IS NOT NULL AND e.group_id IS NOT NULL
-  AND i.date_precision = 'day' {scope_e}
-ORDER BY i.date
+  AND k.date_precision = 'day' {scope_e}
+ORDER BY k.date
+"""
+
+# One row per (incident, root group): the group's standing with its factions folded in.
+_ROOTS = """
+SELECT incident_key, any_value(incident_id) AS incident_id, root_id,
+       bool_or(claimed) AS claimed, bool_or(denied) AS denied,
+       bool_or(NOT claimed AND (suspected OR attributed)) AS suspected_only,
+       bool_or(responsible) AS responsible, {facts}
+FROM incident_groups WHERE TRUE {scope}
+GROUP BY incident_key, root_id
 """
 
 
@@ -136,25 +161,54 @@ def ensure_derived(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+SLICE = 1_000_000  # incidents recomputed per pass: bounds the memory of a big refresh
+
+
 def refresh_attribution(con: duckdb.DuckDBPyConnection, scope_table: str | None = None) -> None:
-    """Recompute ``incident_groups``, ``incident_claims`` and ``claim_delays``.
+    """Recompute the derived attribution tables (see the module docstring).
 
     With ``scope_table`` (the name of a table with an ``incident_id`` column), only
-    those incidents are recomputed; otherwise everything is. Runs inside the
-    caller's transaction, if any.
+    those incidents are recomputed; otherwise everything is. Work goes in slices of
+    ``SLICE`` incidents, so memory stays bounded (DuckDB's ``memory_limit``, see
+    config) whatever the store's or the import's size. Runs inside the caller's
+    transaction, if any.
     """
-    tables = ("incident_groups", "incident_claims", "claim_mismatches", "claim_delays")
+    tables = ("incident_groups", "incident_roots", "incident_claims", "claim_mismatches", "claim_delays")
     if scope_table is None:
-        scope = scope_i = scope_e = ""
         for table in tables:
             con.execute(f"DELETE FROM {table}")
+        source = "incidents"
     else:
-        scope = f"AND incident_id IN (SELECT incident_id FROM {scope_table})"
-        scope_i = f"AND i.incident_id IN (SELECT incident_id FROM {scope_table})"
-        scope_e = f"AND e.incident_id IN (SELECT incident_id FROM {scope_table})"
         for table in tables:
             con.execute(f"DELETE FROM {table} WHERE incident_id IN (SELECT incident_id FROM {scope_table})")
-    con.execute("INSERT INTO incident_groups BY NAME " + _STANDING.format(scope=scope))
-    con.execute("INSERT INTO incident_claims BY NAME " + _CLAIMS.format(scope=scope, scope_i=scope_i))
+        source = scope_table
+    n = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+    if n <= SLICE:
+        _insert_derived(con, scope_table)
+        return
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _derive_parts AS
+                    SELECT incident_id, (row_number() OVER () - 1) // {SLICE} AS part FROM {source}""")
+    try:
+        for part in range((n + SLICE - 1) // SLICE):
+            con.execute("CREATE OR REPLACE TEMP TABLE _derive_slice AS SELECT incident_id FROM _derive_parts "
+                        "WHERE part = ?", [part])
+            _insert_derived(con, "_derive_slice")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _derive_slice")
+        con.execute("DROP TABLE IF EXISTS _derive_parts")
+
+
+def _insert_derived(con: duckdb.DuckDBPyConnection, scope_table: str | None) -> None:
+    """Insert the derived rows of the incidents in ``scope_table`` (all when None)."""
+    if scope_table is None:
+        scope = scope_i = scope_e = ""
+    else:
+        scope = f"AND incident_id IN (SELECT incident_id FROM {scope_table})"
+        scope_i = f"AND k.incident_id IN (SELECT incident_id FROM {scope_table})"
+        scope_e = f"AND e.incident_id IN (SELECT incident_id FROM {scope_table})"
+    con.execute("INSERT INTO incident_groups BY NAME " + _STANDING.format(scope=scope, facts=_K_FACTS))
+    con.execute("INSERT INTO incident_roots BY NAME "
+                + _ROOTS.format(scope=scope, facts=", ".join(f"any_value({c}) AS {c}" for c in FACTS)))
+    con.execute("INSERT INTO incident_claims BY NAME " + _CLAIMS.format(scope=scope, scope_i=scope_i, facts=_K_FACTS))
     con.execute("INSERT INTO claim_mismatches BY NAME " + _MISMATCHES.format(scope=scope))
-    con.execute("INSERT INTO claim_delays BY NAME " + _DELAYS.format(scope_e=scope_e))
+    con.execute("INSERT INTO claim_delays BY NAME " + _DELAYS.format(scope_e=scope_e, facts=_K_FACTS))

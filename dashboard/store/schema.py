@@ -11,6 +11,11 @@ import duckdb
 
 ATTRIBUTION_KINDS = ("claimed", "denied", "suspected", "attributed")
 
+# Columns of ``incidents`` the derived tables repeat (schema migration 6).
+_INCIDENT_FACTS = ("date DATE", "country VARCHAR", "province VARCHAR", "district VARCHAR",
+                   "attack_type VARCHAR", "target_type VARCHAR", "origin VARCHAR",
+                   "killed INTEGER", "injured INTEGER")
+
 MIGRATIONS: list[list[str]] = [
     # 1: the first schema
     [
@@ -209,6 +214,22 @@ MIGRATIONS: list[list[str]] = [
             incident_key BIGINT, incident_id VARCHAR, group_id VARCHAR, root_id VARCHAR,
             channel VARCHAR, statement_date DATE,
             days INTEGER                -- statement_date - incident date (day-precision incidents only)
+        )""",
+    ],
+    # 6: the derived tables carry the incident's filter columns (date, place, types,
+    # dataset, toll), so every selection but a text search is answered from them
+    # without joining ten million incidents; and one row per (incident, root group),
+    # so that factions rolled into their parent need no per-incident grouping.
+    [
+        *(f"ALTER TABLE {table} ADD COLUMN {column}"
+          for table in ("incident_groups", "incident_claims", "claim_delays")
+          for column in _INCIDENT_FACTS),
+        """CREATE TABLE incident_roots (
+            incident_key BIGINT, incident_id VARCHAR, root_id VARCHAR,
+            claimed BOOLEAN, denied BOOLEAN,
+            suspected_only BOOLEAN,   -- suspected or attributed, without a standing claim
+            responsible BOOLEAN,
+            """ + ", ".join(_INCIDENT_FACTS) + """
         )""",
     ],
 ]
