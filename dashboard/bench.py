@@ -555,12 +555,11 @@ def _readable(df):
 
 
 def app_sidebar(con, f, c: Clock) -> None:
-    """What ``ui.sidebar.render`` asks on every run (the vocabulary is cached per data version)."""
+    """What ``ui.sidebar.render`` asks on every run (the vocabulary and the province
+    and district lists are cached per data version: they change only on import)."""
     from . import queries
 
     c.q(queries.data_range, con)
-    c.q(queries.provinces_of, con, tuple(f.countries))
-    c.q(queries.districts_of, con, tuple(f.provinces), tuple(f.countries))
 
 
 def app_overview(con, f, c: Clock) -> None:
@@ -709,12 +708,6 @@ def raw_page(con, page: str, f) -> None:
         return f"FROM {table} WHERE incident_key IN (SELECT incident_key FROM incidents WHERE {where})", params
 
     lo, hi = one("SELECT min(date), max(date) FROM incidents")
-    arrow("SELECT DISTINCT province FROM incidents WHERE province IS NOT NULL"
-          + (f" AND country IN ({', '.join('?' * len(f.countries))})" if f.countries else ""), f.countries)
-    arrow("SELECT DISTINCT district FROM incidents WHERE district IS NOT NULL"
-          + (f" AND province IN ({', '.join('?' * len(f.provinces))})" if f.provinces else "")
-          + (f" AND country IN ({', '.join('?' * len(f.countries))})" if f.countries else ""),
-          list(f.provinces) + list(f.countries))
     groups_ph = ", ".join("?" * len(f.groups))
     gclause = f" AND (g.group_id IN ({groups_ph}) OR g.root_id IN ({groups_ph}))" if f.groups else ""
     gparams = list(f.groups) * 2
@@ -918,10 +911,8 @@ def pandas_page(data: PandasData, page: str, f, c: Clock) -> None:
 
     df = data.inc
     t = time.perf_counter()
-    # sidebar
+    # sidebar (its province and district lists are cached per data version, as in the app)
     df["date"].min(), df["date"].max()
-    (df[df["country"].isin(f.countries)] if f.countries else df)["province"].dropna().unique()
-    (df[df["province"].isin(f.provinces)] if f.provinces else df)["district"].dropna().unique()
     m = pandas_mask(data, f)
     sel = df[m]
     flag = "claimed" if f.basis == "claimed" else "responsible"

@@ -96,9 +96,10 @@ def test_the_benchmark_asks_what_each_page_asks(store):
             return originals[name](*args, **kwargs)
         return wrapper
 
-    # Not timed per interaction on purpose: the vocabulary is cached per data version,
-    # the downloads are measured apart, the detail needs a clicked row.
-    exempt = {"vocabulary", "export_rows", "incident_detail", "df"}
+    # Not timed per interaction on purpose: the vocabulary and the sidebar's province
+    # and district lists are cached per data version, the downloads are measured
+    # apart, the detail needs a clicked row.
+    exempt = {"vocabulary", "provinces_of", "districts_of", "export_rows", "incident_detail", "df"}
     pages = {"overview": "views/overview.py", "map": "views/map.py", "timeline": "views/timeline.py",
              "claims": "views/claims.py", "incidents": "views/incidents.py", "about": "views/about.py"}
     try:

@@ -206,3 +206,11 @@ def test_answers_from_the_derived_tables_equal_those_joined_from_incidents(con, 
         pd.testing.assert_frame_equal(a, b)
     assert fast_head == slow_head
     assert slow_head["incidents"] > 0
+
+
+def test_text_search_is_case_blind_and_takes_wildcard_characters_literally(small):
+    assert ids(queries.export_rows(small, Filter(q="place C"))) == ["c"]
+    assert ids(queries.export_rows(small, Filter(q="SYNTHETIC TEST ROW B"))) == ["b"]
+    assert ids(queries.export_rows(small, Filter(q="%"))) == []
+    assert ids(queries.export_rows(small, Filter(q="row_"))) == []
+    assert ids(queries.export_rows(small, Filter(q="place\\"))) == []

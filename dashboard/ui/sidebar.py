@@ -102,11 +102,11 @@ def render() -> Filter:
 
     countries = sb.multiselect("Country", vocab.countries, key="f_country", placeholder="All countries")
     provinces = sb.multiselect(
-        "Province", queries.provinces_of(state.cursor(), tuple(countries)) or vocab.provinces,
+        "Province", state.ask_store("provinces_of", tuple(countries)) or vocab.provinces,
         key="f_province", placeholder="All provinces",
     )
     districts = sb.multiselect(
-        "District", queries.districts_of(state.cursor(), tuple(provinces), tuple(countries)), key="f_district",
+        "District", state.ask_store("districts_of", tuple(provinces), tuple(countries)), key="f_district",
         placeholder="All districts",
     )
     groups = sb.multiselect(

@@ -58,15 +58,15 @@ def ask(name: str, filt: Filter, **kwargs):
     return _cached(name, data_version(), filt, tuple(sorted(kwargs.items())))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _cached_store(name: str, version: str) -> object:
-    return getattr(queries, name)(cursor())
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_store(name: str, version: str, args: tuple) -> object:
+    return getattr(queries, name)(cursor(), *args)
 
 
-def ask_store(name: str):
-    """Run ``queries.<name>(cursor)`` (answers about the whole store, such as
-    ``coverage``), cached on the data version."""
-    return _cached_store(name, data_version())
+def ask_store(name: str, *args):
+    """Run ``queries.<name>(cursor, *args)`` (answers about the whole store, such as
+    ``coverage`` or the provinces of a country), cached on the data version."""
+    return _cached_store(name, data_version(), args)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
