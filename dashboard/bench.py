@@ -636,13 +636,25 @@ def app_incidents(con, f, c: Clock) -> None:
     # measured apart ("downloads" step), see the module docstring.
 
 
+# Answers about the whole store (About's coverage and group tables): the app caches
+# them per data version (ui.state.ask_store), so all three variants compute them once
+# per process and every later interaction reads them back, as a rerun does.
+_STORE_ANSWERS: dict = {}
+
+
+def _once(key: str, fn):
+    if key not in _STORE_ANSWERS:
+        _STORE_ANSWERS[key] = fn()
+    return _STORE_ANSWERS[key]
+
+
 def app_about(con, f, c: Clock) -> None:
     from . import queries
     from .filters import Filter
 
-    c.table(c.q(queries.coverage, con))
+    c.table(_once("app coverage", lambda: c.q(queries.coverage, con)))
     c.q(queries.data_range, con)
-    c.table(c.q(queries.groups_table, con))
+    c.table(_once("app groups", lambda: c.q(queries.groups_table, con)))
     c.table(c.q(queries.milestones, con, Filter()))
 
 
@@ -671,13 +683,9 @@ def _raw_where(f) -> tuple[str, list]:
             w.append(f"{col} IN ({', '.join('?' * len(values))})"); p.extend(values)  # noqa: E702
     if f.min_killed:
         w.append("killed >= ?"); p.append(f.min_killed)  # noqa: E702
-    if f.q and " " in f.q:
-        w.append("contains(lower(concat_ws(' ', place, district, summary, attribution_note, killed_note)), ?)")
+    if f.q:  # the schema's lower-cased search column (store/schema.py SEARCH_TEXT)
+        w.append("contains(search_text, ?)")
         p.append(f.q.lower())
-    elif f.q:
-        cols = ("place", "district", "summary", "attribution_note", "killed_note")
-        w.append("(" + " OR ".join(f"contains(lower({c}), ?)" for c in cols) + ")")
-        p.extend([f.q.lower()] * len(cols))
     flag = "claimed" if f.basis == "claimed" else "responsible"
     if f.groups:
         ph = ", ".join("?" * len(f.groups))
@@ -793,11 +801,13 @@ def raw_page(con, page: str, f) -> None:
             arrow(f"SELECT s.*, c.* FROM (SELECT * FROM {sel} ORDER BY date DESC, killed DESC NULLS LAST LIMIT 500) s "
                   "LEFT JOIN incident_claims c USING (incident_key) ORDER BY s.date DESC, s.killed DESC NULLS LAST", p)
     elif page == "about":
-        arrow("SELECT origin, country, count(*), min(date), max(date), count(*) FILTER (WHERE location_approximate) "
-              "FROM incidents GROUP BY ALL ORDER BY 1, 2")
+        _once("raw coverage", lambda: arrow(
+            "SELECT origin, country, count(*), min(date), max(date), count(*) FILTER (WHERE location_approximate) "
+            "FROM incidents GROUP BY ALL ORDER BY 1, 2"))
         one("SELECT min(date), max(date) FROM incidents")
-        arrow("SELECT g.*, n FROM groups g LEFT JOIN (SELECT group_id, count(DISTINCT incident_id) AS n "
-              "FROM incident_groups GROUP BY ALL) USING (group_id) ORDER BY n DESC NULLS LAST, group_id")
+        _once("raw groups", lambda: arrow(
+            "SELECT g.*, n FROM groups g LEFT JOIN (SELECT group_id, count(DISTINCT incident_key) AS n "
+            "FROM incident_groups GROUP BY ALL) USING (group_id) ORDER BY n DESC NULLS LAST, group_id"))
         arrow("SELECT * FROM milestones ORDER BY date")
 
 
@@ -1048,13 +1058,13 @@ def pandas_page(data: PandasData, page: str, f, c: Clock) -> None:
         if len(sel):
             c.table(_readable(timed(lambda: _pd_latest(sel, 500))))
     elif page == "about":
-        cov = timed(lambda: df.groupby(["origin", "country"], observed=True).agg(
+        cov = _once("pandas coverage", lambda: timed(lambda: df.groupby(["origin", "country"], observed=True).agg(
             incidents=("incident_id", "size"), first_date=("date", "min"), last_date=("date", "max"),
-            approximate_locations=("location_approximate", "sum")).reset_index())
+            approximate_locations=("location_approximate", "sum")).reset_index()))
         c.table(cov)
-        gt = timed(lambda: data.groups.merge(
+        gt = _once("pandas groups", lambda: timed(lambda: data.groups.merge(
             data.ig.groupby("group_id", observed=True)["incident_id"].nunique().rename("incidents").reset_index()
-            .astype({"group_id": str}), on="group_id", how="left").sort_values("incidents", ascending=False))
+            .astype({"group_id": str}), on="group_id", how="left").sort_values("incidents", ascending=False)))
         c.table(gt)
         c.table(data.milestones)
 

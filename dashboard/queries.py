@@ -165,11 +165,12 @@ def district_summary(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
         "SELECT count(*), list(DISTINCT country ORDER BY country) FROM admin_districts"
     ).fetchone()
     sql, params = _selected(f)
-    n, with_district, matched, at_point = con.execute(
-        f"""SELECT count(*), count(s.district),
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM admin_districts a
+    # Without district polygons nothing can match: no lookup per incident then.
+    matches = """count(*) FILTER (WHERE EXISTS (SELECT 1 FROM admin_districts a
                        WHERE a.country = s.country AND a.province IS NOT DISTINCT FROM s.province
-                         AND a.district = s.district)),
+                         AND a.district = s.district))""" if polygons else "0"
+    n, with_district, matched, at_point = con.execute(
+        f"""SELECT count(*), count(s.district), {matches},
                    count(*) FILTER (WHERE s.location_precision = 'district' AND s.location_approximate)
             FROM ({sql}) s""",
         params,

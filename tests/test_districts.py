@@ -499,3 +499,28 @@ def test_data_page_panel(store, con, pak_file, tmp_path, monkeypatch):
     assert not at.exception
     assert "Removed the Pakistan district boundaries" in at.success[0].value
     assert D.registry() == []
+
+
+def test_derived_tables_and_text_search_follow_the_new_districts(with_pak):
+    """Adding boundaries re-places incidents; the derived tables repeat the district and
+    the text search reads it, so both must follow (a finer name lands in its polygon)."""
+    con = with_pak
+    stale = con.execute(
+        """SELECT count(*) FROM incidents i JOIN incident_claims c USING (incident_key)
+           WHERE c.district IS DISTINCT FROM i.district OR c.province IS DISTINCT FROM i.province"""
+    ).fetchone()[0]
+    assert stale == 0
+    stale = con.execute(
+        """SELECT count(*) FROM incidents i JOIN incident_groups g USING (incident_key)
+           WHERE g.district IS DISTINCT FROM i.district"""
+    ).fetchone()[0]
+    assert stale == 0
+    from dashboard.store.schema import SEARCH_TEXT
+
+    assert con.execute(f"SELECT count(*) FROM incidents WHERE search_text IS DISTINCT FROM {SEARCH_TEXT}"
+                       ).fetchone()[0] == 0
+    # 'Lower Chitral' now sits in the Chitral polygon: found by the polygon's name
+    moved = {r[0] for r in con.execute(
+        "SELECT incident_id FROM incidents WHERE district_as_written = 'Lower Chitral'").fetchall()}
+    assert moved and moved <= set(queries.export_rows(con, Filter(q="chitral"))["incident_id"])
+    assert moved <= set(queries.export_rows(con, Filter(districts=("Chitral",)))["incident_id"])
