@@ -683,9 +683,13 @@ def _raw_where(f) -> tuple[str, list]:
             w.append(f"{col} IN ({', '.join('?' * len(values))})"); p.extend(values)  # noqa: E702
     if f.min_killed:
         w.append("killed >= ?"); p.append(f.min_killed)  # noqa: E702
-    if f.q:  # the schema's lower-cased search column (store/schema.py SEARCH_TEXT)
-        w.append("contains(search_text, ?)")
+    if f.q and " " in f.q:
+        w.append("contains(lower(concat_ws(' ', place, district, summary, attribution_note, killed_note)), ?)")
         p.append(f.q.lower())
+    elif f.q:
+        cols = ("place", "district", "summary", "attribution_note", "killed_note")
+        w.append("coalesce(" + " OR ".join(f"contains(lower({c}), ?)" for c in cols) + ", FALSE)")
+        p.extend([f.q.lower()] * len(cols))
     flag = "claimed" if f.basis == "claimed" else "responsible"
     if f.groups:
         ph = ", ".join("?" * len(f.groups))

@@ -215,9 +215,22 @@ class Filter:
             clauses.append(f"{a}.killed >= ?")
             params.append(self.min_killed)
         if self.q:
-            # One lower-cased column of place, district, summary and notes (schema.SEARCH_TEXT).
-            clauses.append(f"contains({a}.search_text, ?)")
-            params.append(self.q.lower())
+            text_columns = ("place", "district", "summary", "attribution_note", "killed_note")
+            if " " in self.q.lower():
+                clauses.append(
+                    f"contains(lower(concat_ws(' ', {', '.join(f'{a}.{c}' for c in text_columns)})), ?)"
+                )
+                params.append(self.q.lower())
+            else:
+                # The same test column by column: text without a space cannot span the
+                # ' ' that joins the columns above, and building the joined string for
+                # every row costs about ten times more than the test itself.
+                clauses.append(
+                    "coalesce("
+                    + " OR ".join(f"contains(lower({a}.{c}), ?)" for c in text_columns)
+                    + ", FALSE)"
+                )
+                params.extend([self.q.lower()] * len(text_columns))
         if self.groups:
             flag = "claimed" if self.basis == "claimed" else "responsible"
             clauses.append(

@@ -154,8 +154,6 @@ def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_p
                           latitude = u.latitude, longitude = u.longitude,
                           location_precision = u.location_precision,
                           location_approximate = u.location_approximate,
-                          search_text = lower(concat_ws(' ', incidents.place, u.district, incidents.summary,
-                                                        incidents.attribution_note, incidents.killed_note)),
                           updated_at = now()::TIMESTAMP
                    FROM _district_update u WHERE incidents.incident_id = u.incident_id"""
             )

@@ -16,7 +16,6 @@ import duckdb
 import pandas as pd
 
 from ..store.derive import refresh_attribution
-from ..store.schema import SEARCH_TEXT
 
 INCIDENT_COLUMNS = [
     "origin_event_id", "date", "date_precision", "country", "province", "district", "place",
@@ -128,8 +127,8 @@ def write_tables(
             [origin],
         )
         con.execute(
-            f"""INSERT INTO incidents (incident_id, origin, batch_id, {", ".join(INCIDENT_COLUMNS)}, search_text)
-                SELECT ? || ':' || b.origin_event_id, ?, ?, {", ".join(_SELECT_COLUMNS)}, {SEARCH_TEXT}
+            f"""INSERT INTO incidents (incident_id, origin, batch_id, {", ".join(INCIDENT_COLUMNS)})
+                SELECT ? || ':' || b.origin_event_id, ?, ?, {", ".join(_SELECT_COLUMNS)}
                 FROM {incidents_table} b
                 WHERE b.origin_event_id NOT IN (SELECT origin_event_id FROM _batch_known)
                 QUALIFY row_number() OVER (PARTITION BY b.origin_event_id) = 1

@@ -11,11 +11,6 @@ import duckdb
 
 ATTRIBUTION_KINDS = ("claimed", "denied", "suspected", "attributed")
 
-# The sidebar's text search reads one lower-cased column rather than lowering five
-# on every query (three times faster over ten million incidents). Kept by the
-# writers: ingest.write and geo.district_store (which changes districts).
-SEARCH_TEXT = "lower(concat_ws(' ', place, district, summary, attribution_note, killed_note))"
-
 # Columns of ``incidents`` the derived tables repeat (schema migration 6).
 _INCIDENT_FACTS = ("date DATE", "country VARCHAR", "province VARCHAR", "district VARCHAR",
                    "attack_type VARCHAR", "target_type VARCHAR", "origin VARCHAR",
@@ -146,9 +141,8 @@ MIGRATIONS: list[list[str]] = [
     # 4: no primary-key or unique indexes on the big tables. DuckDB keeps an ART
     # index per constraint, and maintaining them was half the time of writing a
     # million-row batch and most of its commit (BENCHMARKS.md). Uniqueness is kept by
-    # the only writers (ingest.write: stored keys skipped, one row per key;
-    # ingest.manual: next seq), and tests/test_store.py checks it after every kind of
-    # write. Also ``search_text`` (SEARCH_TEXT above).
+    # the only writers (ingest.write: NOT EXISTS + one row per key; ingest.manual:
+    # next seq), and tests/test_store.py checks it after every kind of write.
     [
         *(f"""CREATE TABLE {name}_v4 AS SELECT * FROM {name} LIMIT 0""" for name in ("incident_claims",)),
         """CREATE TABLE incidents_v4 (
@@ -179,10 +173,9 @@ MIGRATIONS: list[list[str]] = [
             created_at         TIMESTAMP NOT NULL DEFAULT current_timestamp,
             updated_at         TIMESTAMP NOT NULL DEFAULT current_timestamp,
             district_as_written VARCHAR,
-            incident_key       BIGINT DEFAULT nextval('incident_key_seq'),
-            search_text        VARCHAR               -- SEARCH_TEXT: what the text filter reads
+            incident_key       BIGINT DEFAULT nextval('incident_key_seq')
         )""",
-        f"INSERT INTO incidents_v4 BY NAME SELECT *, {SEARCH_TEXT} AS search_text FROM incidents ORDER BY date",
+        "INSERT INTO incidents_v4 BY NAME SELECT * FROM incidents ORDER BY date",
         """CREATE TABLE attribution_events_v4 (
             event_id        VARCHAR NOT NULL,     -- incident_id#seq (unique)
             incident_id     VARCHAR NOT NULL,
