@@ -64,16 +64,16 @@ def assign_provinces(df: pd.DataFrame, lat: str = "latitude", lon: str = "longit
     y = pd.to_numeric(out[lat], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     x = pd.to_numeric(out[lon], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     ok = np.flatnonzero((np.abs(y) <= 90) & (np.abs(x) <= 180))
-    xy, back = np.unique(np.column_stack([x[ok], y[ok]]), axis=0, return_inverse=True)
+    back, distinct = pd.factorize(x[ok] + 1j * y[ok])  # a hash per (lon, lat) pair
     rows, hits = shapely.STRtree(provinces.geometry.to_numpy()).query(
-        shapely.points(xy[:, 0], xy[:, 1]), predicate="covered_by"
+        shapely.points(distinct.real, distinct.imag), predicate="covered_by"
     )
     order = np.lexsort((hits, rows))  # by point, then by province
     rows, hits = rows[order], hits[order]
     first = np.unique(rows, return_index=True)[1]
-    hit = np.full(len(xy), -1)  # per distinct point: its province's row, or -1
+    hit = np.full(len(distinct), -1)  # per distinct point: its province's row, or -1
     hit[rows[first]] = hits[first]
-    hit = hit[back.ravel()]
+    hit = hit[back]
     found = hit >= 0
     country = np.full(len(out), None, dtype=object)
     province = np.full(len(out), None, dtype=object)
