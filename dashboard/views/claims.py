@@ -34,6 +34,8 @@ mismatch = state.ask("claim_mismatches", f)
 if mismatch.empty:
     st.info("None in the selection.", icon=":material/check:")
 else:
+    names = ["district", "place", "first_suspected", "claimed_by", "denied_by"]
+    mismatch[names] = mismatch[names].astype(object).where(mismatch[names].notna(), "")  # no "None" as a name
     st.dataframe(
         mismatch, hide_index=True, width="stretch",
         column_order=["date", "province", "district", "place", "killed", "first_suspected", "claimed_by", "denied_by"],
