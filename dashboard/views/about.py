@@ -43,6 +43,7 @@ st.markdown(
 
 st.subheader("Groups")
 groups = state.ask_store("groups_table")
+groups["parent_id"] = groups["parent_id"].astype(object).where(groups["parent_id"].notna(), "")  # not "None"
 st.dataframe(
     groups, hide_index=True, width="stretch",
     column_order=["group_id", "name", "parent_id", "incidents", "note"],
