@@ -1,7 +1,8 @@
 """Command line: ``python -m dashboard COMMAND ...`` (``--help`` lists them).
 
 Each command lives in ``dashboard/commands/<name>.py`` with ``add_parser(subparsers)``
-and ``run(args) -> int``.
+and ``run(args) -> int``. A store that is in use or cannot be opened ends every
+command the same way: one ``error:`` line on standard error and exit status 2.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    return int(modules[args.command].run(args) or 0)
+    from .store.db import StoreError, StoreLockedError
+
+    try:
+        return int(modules[args.command].run(args) or 0)
+    except (StoreLockedError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

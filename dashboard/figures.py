@@ -31,7 +31,11 @@ MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
 
 
 def esc(values) -> pd.Series | str:
-    """Data text made inert for Plotly's pseudo-HTML labels (``<`` and ``>`` as entities)."""
+    """Data text made inert for Plotly's pseudo-HTML labels (``<`` and ``>`` as entities).
+
+    Every text that comes from data (names, places, groups) goes through this before
+    it reaches a label, tick, legend or hover; data is never formatted into a
+    ``hovertemplate`` (``%{fullData.name}`` or ``customdata`` carry it instead)."""
     if isinstance(values, str):
         return values.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return (pd.Series(values).astype(str).str.replace("&", "&amp;", regex=False)
@@ -110,11 +114,11 @@ def timeline(
         part = df[df["series"] == name].assign(period=lambda d: pd.to_datetime(d["period"])).set_index("period")
         values = part[metric].reindex(full, fill_value=0) if len(full) else part[metric]
         fig.add_trace(go.Scatter(
-            x=values.index, y=values.values, name=str(name), mode="lines+markers",
+            x=values.index, y=values.values, name=esc(str(name)), mode="lines+markers",
             line=dict(color=cmap[name], width=2.5 if name in ("TTP", "ISKP") else 1.8,
                       shape="linear"),
             marker=dict(size=5),
-            hovertemplate=f"<b>{name}</b><br>%{{x|%b %Y}}<br>{label}: %{{y:,}}<extra></extra>",
+            hovertemplate=f"<b>%{{fullData.name}}</b><br>%{{x|%b %Y}}<br>{label}: %{{y:,}}<extra></extra>",
         ))
     _annotate_milestones(fig, milestones, periods.min(), periods.max())
     fig.update_yaxes(title=label)
@@ -163,9 +167,9 @@ def stacked_area_bars(df: pd.DataFrame, metric: str = "incidents", title: str | 
     fig = go.Figure()
     for name in keep + (["Other areas"] if "Other areas" in set(d["series"]) else []):
         part = d[d["series"] == name]
-        fig.add_trace(go.Bar(x=pd.to_datetime(part["period"]), y=part[metric], name=str(name),
+        fig.add_trace(go.Bar(x=pd.to_datetime(part["period"]), y=part[metric], name=esc(str(name)),
                              marker_color=cmap[name],
-                             hovertemplate=f"<b>{name}</b><br>%{{x|%b %Y}}: %{{y:,}}<extra></extra>"))
+                             hovertemplate="<b>%{fullData.name}</b><br>%{x|%b %Y}: %{y:,}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title=METRIC_LABELS.get(metric, metric))
     return _layout(fig, title)
@@ -177,8 +181,8 @@ def area_bars(df: pd.DataFrame, metric: str = "incidents", area: str = "province
         return empty()
     d = df.sort_values(metric, ascending=True).tail(20)
     fig = go.Figure(go.Bar(
-        x=d[metric], y=d[area], orientation="h", marker_color="#0072B2",
-        customdata=d[["country"]].values,
+        x=d[metric], y=esc(d[area]), orientation="h", marker_color="#0072B2",
+        customdata=esc(d["country"]).to_numpy().reshape(-1, 1),
         hovertemplate=f"<b>%{{y}}</b> (%{{customdata[0]}})<br>{METRIC_LABELS.get(metric, metric)}: %{{x:,}}<extra></extra>",
     ))
     fig.update_xaxes(title=METRIC_LABELS.get(metric, metric), gridcolor="#e5e5e5")
@@ -211,7 +215,7 @@ def incident_map(
     zmax = max(1, float(area_values["value"].max() or 1)) if len(area_values) else 1
     fig.add_trace(go.Choroplethmap(
         geojson=areas_geojson, featureidkey=f"properties.{key}",
-        locations=area_values["id"], z=area_values["value"].fillna(0), text=area_values["name"],
+        locations=area_values["id"], z=area_values["value"].fillna(0), text=esc(area_values["name"]),
         colorscale=AREA_SCALE, zmin=0, zmax=zmax, marker_opacity=0.6,
         marker_line_width=0.8, marker_line_color="#8c8c8c",
         colorbar=dict(title=dict(text=label), thickness=12, len=0.5, x=1.0, y=0.75),
@@ -264,7 +268,7 @@ def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str
         mask = (points["main_group"] == name).to_numpy()
         fig.add_trace(go.Scattermap(
             lat=points.loc[mask, "latitude"], lon=points.loc[mask, "longitude"], mode="markers",
-            name=str(name), marker=dict(size=point_size(points.loc[mask, "killed"]), color=cmap[name], opacity=0.8),
+            name=esc(str(name)), marker=dict(size=point_size(points.loc[mask, "killed"]), color=cmap[name], opacity=0.8),
             customdata=custom[mask],
             hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}"
                            "<br>Group: %{customdata[2]}<br>Killed: %{customdata[3]}<br>%{customdata[4]}<extra></extra>"),
@@ -283,7 +287,7 @@ def claims_by_group(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         ("suspected_only", "Suspected / attributed, no claim", "#E69F00"),
         ("denied", "Denied", "#CC79A7"),
     ):
-        fig.add_trace(go.Bar(x=d["group"], y=d[column], name=label, marker_color=colour,
+        fig.add_trace(go.Bar(x=esc(d["group"]), y=d[column], name=label, marker_color=colour,
                              hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y}}<extra></extra>"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="Incidents")
@@ -318,20 +322,20 @@ def claim_delays(claims: pd.DataFrame, summary: pd.DataFrame, colours: dict[str,
     fig = go.Figure()
     for row in summary.itertuples(index=False):
         name = row.group
-        style = dict(name=str(name), orientation="h", marker=dict(color=cmap[name]),
+        style = dict(name=esc(str(name)), orientation="h", marker=dict(color=cmap[name]),
                      line=dict(color=cmap[name]), fillcolor="rgba(0,0,0,0)")
         if claims.empty:
             fig.add_trace(go.Box(
-                y=[name], q1=[row.q1], median=[row.median], q3=[row.q3], lowerfence=[row.min],
+                y=[esc(str(name))], q1=[row.q1], median=[row.median], q3=[row.q3], lowerfence=[row.min],
                 upperfence=[row.max], **style,
-                hovertemplate=f"<b>{esc(str(name))}</b><br>{row.claims:,} dated claims<br>"
+                hovertemplate=f"<b>%{{fullData.name}}</b><br>{row.claims:,} dated claims<br>"
                               f"median {row.median:g} days, longest {row.max:,} days<extra></extra>",
             ))
             continue
         part = claims[claims["group"] == name]
         style["marker"]["size"] = 8
         fig.add_trace(go.Box(
-            x=part["days"], y=[name] * len(part), boxpoints="all", jitter=0.4, pointpos=0, **style,
+            x=part["days"], y=[esc(str(name))] * len(part), boxpoints="all", jitter=0.4, pointpos=0, **style,
             customdata=np.column_stack([pd.to_datetime(part["date"]).dt.strftime("%d %b %Y"),
                                         esc(part["place"].fillna("")), esc(part["channel"].fillna(""))]),
             hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>Claimed after %{x} day(s)<br>%{customdata[2]}<extra></extra>",

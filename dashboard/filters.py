@@ -1,23 +1,22 @@
-"""The analyst's selection, as one value.
+"""The analyst's selection, as one value, and the table that describes each of its
+dimensions once.
 
 ``Filter`` round-trips through the page URL. The query string is a public,
-documented contract (README, "Shareable URLs"):
+documented contract (README, "Shareable URLs"); the README's table is made from
+``DIMENSIONS`` by ``url_table()``, and a test keeps the two equal.
 
-    from, to          YYYY-MM-DD, inclusive
-    country           Pakistan | Afghanistan            (may repeat)
-    province          e.g. Khyber Pakhtunkhwa           (may repeat)
-    district          e.g. Bajaur                       (may repeat)
-    group             short names: TTP, ISKP, JuA ...   (may repeat; includes factions)
-    dataset           origin dataset: reference, acled, ucdp, gtd, native, manual (may repeat)
-    attack, target    attack and target types           (may repeat)
-    basis             claimed | attributed              (default attributed)
-    min_killed        whole number >= 0
-    q                 free text searched in place, summary and notes
+Each ``Dimension`` says, in one place, its URL key and how a value is checked
+(``parse``), how it is written back (``query``), its SQL (``sql``: a fragment
+over ``incidents`` or a derived table aliased ``alias``, with user input only
+ever passed as parameters), its words in the sentence that describes the
+selection (``words``), and its sidebar widget (``widget``, ``label``,
+``section``, ``help``). ``Filter.from_query``, ``Filter.to_query``,
+``Filter.where``, ``Filter.describe``, the sidebar and the README table all loop
+over ``DIMENSIONS``, as datasette's ``filters.py`` pairs each lookup's SQL with
+its English.
 
 Unknown or invalid values fall back to the default for that key, and each one
-produces a notice the page shows. ``Filter.where()`` turns the selection into a
-parametrised SQL fragment over ``incidents`` aliased ``i``: user input is only
-ever passed as parameters, never formatted into SQL.
+produces a notice the page shows.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Iterable, Mapping
+from urllib.parse import urlencode
 
 BASES = {
     "attributed": "claimed or attributed",
@@ -32,16 +32,8 @@ BASES = {
 }
 DEFAULT_BASIS = "attributed"
 MAX_TEXT = 200
-
-LIST_KEYS = {
-    "country": "countries",
-    "province": "provinces",
-    "district": "districts",
-    "group": "groups",
-    "attack": "attack_types",
-    "target": "target_types",
-    "dataset": "datasets",
-}
+PAGE_KEYS = ("page", "incident", "embed", "embed_options")  # URL keys that belong to pages, not the Filter
+TEXT_COLUMNS = ("place", "district", "summary", "attribution_note", "killed_note")
 
 
 @dataclass(frozen=True)
@@ -58,6 +50,264 @@ class Vocabulary:
     group_names: Mapping[str, str] = field(default_factory=dict)  # group_id -> full name
     # Other spellings per list attribute: {"groups": {"tehrik-i-taliban pakistan": "TTP"}, ...}
     aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+_UNSET = object()  # what ``parse`` returns when the URL gives nothing usable
+
+
+# --- the dimensions ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Dimension:
+    """One filter dimension. Subclasses say how its values parse, print and filter."""
+
+    key: str                 # URL key
+    attr: str                # Filter attribute
+    doc: str                 # the README table's "value" column
+    label: str = ""          # sidebar label
+    widget: str = ""         # sidebar widget kind: dates, multiselect, radio, number, text ("" = drawn with another)
+    section: str = "main"    # sidebar: "main", or "more" (the "More filters" expander)
+    help: str = ""
+    placeholder: str = ""
+    repeat: bool = False     # may the key repeat in the URL
+
+    def parse(self, values: list[str], vocab: Vocabulary | None, notices: list[str]):
+        raise NotImplementedError
+
+    def query(self, value) -> list[str]:
+        """The value as URL text (empty for the default)."""
+        raise NotImplementedError
+
+    def sql(self, f: "Filter", alias: str) -> tuple[str, list] | None:
+        """A parametrised WHERE clause for this dimension of ``f``, or None."""
+        return None
+
+    def words(self, f: "Filter") -> str | None:
+        """This dimension's words in the sentence (see ``Filter.describe``)."""
+        return None
+
+    role: str = "clause"     # where the words go: subject, place, target, clause
+
+    def one(self, values: list[str], notices: list[str]) -> str | None:
+        if len(values) > 1:
+            notices.append(f"Only one '{self.key}' is allowed; used the first.")
+        return values[0] if values else None
+
+
+@dataclass(frozen=True)
+class DateDim(Dimension):
+    """``from`` / ``to``: a day, inclusive. The sentence shows both as one range."""
+
+    bound: str = ">="
+    first: date = date(1970, 1, 1)
+    last: date = date(2100, 1, 1)
+
+    def parse(self, values, vocab, notices):
+        text = self.one(values, notices)
+        if text is None:
+            return _UNSET
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            notices.append(f"Ignored '{self.key}={_short(text)}': not a date (use YYYY-MM-DD).")
+            return _UNSET
+        if not self.first <= day <= self.last:
+            notices.append(f"Ignored '{self.key}={_short(text)}': dates run from {self.first:%Y} to {self.last:%Y}.")
+            return _UNSET
+        return day
+
+    def query(self, value):
+        return [value.isoformat()] if value else []
+
+    def sql(self, f, alias):
+        value = getattr(f, self.attr)
+        return (f"{alias}.date {self.bound} ?", [value]) if value else None
+
+    def words(self, f):
+        if self.attr != "date_from" or not (f.date_from or f.date_to):
+            return None  # the range is said once, by 'from'
+        start = _day(f.date_from) if f.date_from else "the start"
+        end = _day(f.date_to) if f.date_to else "the latest"
+        return f"{start} – {end}"
+
+
+@dataclass(frozen=True)
+class ListDim(Dimension):
+    """A list of known values (case-insensitive, aliases resolved) on one column."""
+
+    column: str = ""
+    role: str = "place"
+    repeat: bool = True
+
+    def parse(self, values, vocab, notices):
+        known = getattr(vocab, self.attr) if vocab is not None else None
+        chosen: list[str] = []
+        for value in values:
+            match = value
+            if known is not None:
+                match = _match(value, known)
+                if match is None:
+                    alias = vocab.aliases.get(self.attr, {}).get(" ".join(value.casefold().split()))
+                    match = alias if alias in known else None
+                if match is None:
+                    notices.append(f"Ignored unknown {self.key} '{_short(value)}'.")
+                    continue
+            if match not in chosen:
+                chosen.append(match)
+        return tuple(chosen)
+
+    def query(self, value):
+        return list(value)
+
+    def sql(self, f, alias):
+        values = getattr(f, self.attr)
+        return (f"list_contains(?, {alias}.{self.column})", [list(values)]) if values else None
+
+    def words(self, f):
+        values = getattr(f, self.attr)
+        return _join(values) if values else None
+
+
+@dataclass(frozen=True)
+class GroupDim(ListDim):
+    """Groups count with their factions, under the chosen attribution basis."""
+
+    role: str = "subject"
+
+    def sql(self, f, alias):
+        if not f.groups:
+            return None
+        flag = "claimed" if f.basis == "claimed" else "responsible"
+        return (f"{alias}.incident_key IN (SELECT incident_key FROM incident_groups "
+                f"WHERE {flag} AND (list_contains(?, group_id) OR list_contains(?, root_id)))",
+                [list(f.groups), list(f.groups)])
+
+
+@dataclass(frozen=True)
+class DatasetDim(ListDim):
+    role: str = "clause"
+
+    def words(self, f):
+        return f"from {_join(f.datasets)} data" if f.datasets else None
+
+
+@dataclass(frozen=True)
+class BasisDim(Dimension):
+    """What counts for a group: its claims only, or claims then suspicion and datasets."""
+
+    def parse(self, values, vocab, notices):
+        text = self.one(values, notices)
+        if text is None:
+            return _UNSET
+        if text.lower() in BASES:
+            return text.lower()
+        notices.append(f"Ignored basis '{_short(text)}': use 'claimed' or 'attributed'.")
+        return _UNSET
+
+    def query(self, value):
+        return [value] if value != DEFAULT_BASIS else []
+
+    def sql(self, f, alias):
+        if f.basis == "claimed" and not f.groups:  # with groups, GroupDim applies the basis
+            return f"{alias}.incident_key IN (SELECT incident_key FROM incident_groups WHERE claimed)", []
+        return None
+
+    def words(self, f):
+        return BASES[f.basis]
+
+
+@dataclass(frozen=True)
+class MinKilledDim(Dimension):
+    def parse(self, values, vocab, notices):
+        text = self.one(values, notices)
+        if text is None:
+            return _UNSET
+        try:
+            value = int(text)
+            if not 0 <= value <= 1_000_000:
+                raise ValueError
+        except ValueError:
+            notices.append(f"Ignored min_killed '{_short(text)}': use a whole number of 0 or more.")
+            return _UNSET
+        return value
+
+    def query(self, value):
+        return [str(value)] if value else []
+
+    def sql(self, f, alias):
+        return (f"{alias}.killed >= ?", [f.min_killed]) if f.min_killed else None
+
+    def words(self, f):
+        return f"at least {f.min_killed} killed" if f.min_killed else None
+
+
+@dataclass(frozen=True)
+class TextDim(Dimension):
+    """Free text searched in the incidents' text columns (``TEXT_COLUMNS``)."""
+
+    def parse(self, values, vocab, notices):
+        text = self.one(values, notices)
+        if text is None:
+            return _UNSET
+        if len(text) > MAX_TEXT:
+            notices.append(f"The search text was cut to {MAX_TEXT} characters.")
+        return text[:MAX_TEXT]
+
+    def query(self, value):
+        return [value] if value else []
+
+    def sql(self, f, alias):
+        if not f.q:
+            return None
+        text = f.q.lower()
+        if " " in text:
+            return (f"contains(lower(concat_ws(' ', {', '.join(f'{alias}.{c}' for c in TEXT_COLUMNS)})), ?)",
+                    [text])
+        # The same test column by column: text without a space cannot span the ' '
+        # that joins the columns above, and building the joined string for every row
+        # costs about ten times more than the test itself.
+        return ("coalesce(" + " OR ".join(f"contains(lower({alias}.{c}), ?)" for c in TEXT_COLUMNS) + ", FALSE)",
+                [text] * len(TEXT_COLUMNS))
+
+    def words(self, f):
+        return f'matching "{f.q}"' if f.q else None
+
+
+GROUP_HELP = "A group includes its factions (TTP includes Jamaat-ul-Ahrar)."
+BASIS_HELP = ("Claimed only: the group claimed the attack and did not retract. "
+              "Claimed or attributed: a claim settles it; where nobody claimed, suspicion by "
+              "officials or attribution by a dataset counts.")
+
+# In the order of the URL, the sidebar and the README table.
+DIMENSIONS: tuple[Dimension, ...] = (
+    DateDim("from", "date_from", "`YYYY-MM-DD`, inclusive (1970–2100)", label="Dates", widget="dates"),
+    DateDim("to", "date_to", "`YYYY-MM-DD`, inclusive (1970–2100)", bound="<="),
+    ListDim("country", "countries", "`Pakistan`, `Afghanistan`", label="Country", widget="multiselect",
+            placeholder="All countries", column="country"),
+    ListDim("province", "provinces", "e.g. `Khyber Pakhtunkhwa`, `Kabul`", label="Province",
+            widget="multiselect", placeholder="All provinces", column="province"),
+    ListDim("district", "districts", "e.g. `Bajaur`", label="District", widget="multiselect",
+            placeholder="All districts", column="district"),
+    GroupDim("group", "groups", "short names: `TTP`, `ISKP`, `JuA`, `HGB`, `BLA` … (includes factions)",
+             label="Group", widget="multiselect", placeholder="All groups", help=GROUP_HELP),
+    BasisDim("basis", "basis", "`claimed` or `attributed` (default)", label="Attribution basis", widget="radio",
+             help=BASIS_HELP),
+    ListDim("attack", "attack_types", "attack types as listed in the sidebar", label="Attack type",
+            widget="multiselect", section="more", placeholder="All", column="attack_type", role="subject"),
+    ListDim("target", "target_types", "target types as listed in the sidebar", label="Target type",
+            widget="multiselect", section="more", placeholder="All", column="target_type", role="target"),
+    MinKilledDim("min_killed", "min_killed", "whole number ≥ 0", label="Minimum killed", widget="number",
+                 section="more"),
+    TextDim("q", "q", f"free text searched in place, district, summary and notes (≤ {MAX_TEXT} characters)",
+            label="Search text", widget="text", section="more", placeholder="place, summary, note…"),
+    DatasetDim("dataset", "datasets", "origin dataset: `reference`, `acled`, `ucdp`, `gtd`, `native`, `manual`",
+               label="Dataset", widget="multiselect", section="more", placeholder="All datasets",
+               column="origin",
+               help="Where the incidents come from. The same attack reported by two datasets is "
+                    "two incidents: pick one dataset to avoid counting it twice."),
+)
+BY_KEY = {d.key: d for d in DIMENSIONS}
+BY_ATTR = {d.attr: d for d in DIMENSIONS}
+MAX_PARAMS = 1000  # more URL parameters than this is no selection a person made
 
 
 @dataclass(frozen=True)
@@ -81,25 +331,13 @@ class Filter:
     def to_query(self) -> dict[str, list[str]]:
         """Query-string pairs (only non-default values), ready for ``st.query_params``."""
         out: dict[str, list[str]] = {}
-        if self.date_from:
-            out["from"] = [self.date_from.isoformat()]
-        if self.date_to:
-            out["to"] = [self.date_to.isoformat()]
-        for key, attr in LIST_KEYS.items():
-            values = getattr(self, attr)
+        for dim in DIMENSIONS:
+            values = dim.query(getattr(self, dim.attr))
             if values:
-                out[key] = list(values)
-        if self.basis != DEFAULT_BASIS:
-            out["basis"] = [self.basis]
-        if self.min_killed:
-            out["min_killed"] = [str(self.min_killed)]
-        if self.q:
-            out["q"] = [self.q]
+                out[dim.key] = values
         return out
 
     def query_string(self) -> str:
-        from urllib.parse import urlencode
-
         return urlencode([(k, v) for k, vs in self.to_query().items() for v in vs])
 
     @classmethod
@@ -112,171 +350,83 @@ class Filter:
         spelling; values the store does not know are dropped with a notice.
         """
         notices: list[str] = []
-
-        def values(key: str) -> list[str]:
-            raw = params.get(key)
-            if raw is None:
-                return []
-            items = [raw] if isinstance(raw, str) else list(raw)
-            return [str(v).strip() for v in items if str(v).strip()]
-
-        def one(key: str) -> str | None:
-            items = values(key)
-            if len(items) > 1:
-                notices.append(f"Only one '{key}' is allowed; used the first.")
-            return items[0] if items else None
-
-        def a_date(key: str) -> date | None:
-            text = one(key)
-            if text is None:
-                return None
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                notices.append(f"Ignored '{key}={_short(text)}': not a date (use YYYY-MM-DD).")
-                return None
-
-        kwargs: dict = {"date_from": a_date("from"), "date_to": a_date("to")}
-        if kwargs["date_from"] and kwargs["date_to"] and kwargs["date_from"] > kwargs["date_to"]:
+        if sum(1 if isinstance(v, str) else len(list(v)) for v in params.values()) > MAX_PARAMS:
+            notices.append(f"The link has more than {MAX_PARAMS} parameters; only the first of each key was read.")
+            params = {k: ([v] if isinstance(v, str) else list(v)[:1]) for k, v in list(params.items())[:MAX_PARAMS]}
+        kwargs: dict = {}
+        for dim in DIMENSIONS:
+            value = dim.parse(_values(params, dim.key), vocab, notices)
+            if value is not _UNSET:
+                kwargs[dim.attr] = value
+        if kwargs.get("date_from") and kwargs.get("date_to") and kwargs["date_from"] > kwargs["date_to"]:
             notices.append("'from' was after 'to'; the two were swapped.")
             kwargs["date_from"], kwargs["date_to"] = kwargs["date_to"], kwargs["date_from"]
-
-        for key, attr in LIST_KEYS.items():
-            known = getattr(vocab, attr) if vocab is not None else None
-            chosen: list[str] = []
-            for value in values(key):
-                match = value
-                if known is not None:
-                    match = _match(value, known)
-                    if match is None:
-                        alias = vocab.aliases.get(attr, {}).get(" ".join(value.casefold().split()))
-                        match = alias if alias in known else None
-                    if match is None:
-                        notices.append(f"Ignored unknown {key} '{_short(value)}'.")
-                        continue
-                if match not in chosen:
-                    chosen.append(match)
-            kwargs[attr] = tuple(chosen)
-
-        basis = one("basis")
-        if basis is not None:
-            if basis.lower() in BASES:
-                kwargs["basis"] = basis.lower()
-            else:
-                notices.append(f"Ignored basis '{_short(basis)}': use 'claimed' or 'attributed'.")
-
-        min_killed = one("min_killed")
-        if min_killed is not None:
-            try:
-                kwargs["min_killed"] = int(min_killed)
-                if kwargs["min_killed"] < 0:
-                    raise ValueError
-            except ValueError:
-                kwargs.pop("min_killed", None)
-                notices.append(f"Ignored min_killed '{_short(min_killed)}': use a whole number of 0 or more.")
-
-        q = one("q")
-        if q is not None:
-            if len(q) > MAX_TEXT:
-                notices.append(f"The search text was cut to {MAX_TEXT} characters.")
-            kwargs["q"] = q[:MAX_TEXT]
-
-        known_keys = {"from", "to", "basis", "min_killed", "q", *LIST_KEYS}
         for key in params:
-            if key not in known_keys and key not in ("page", "incident", "embed", "embed_options"):
+            if key not in BY_KEY and key not in PAGE_KEYS:
                 notices.append(f"Ignored unknown parameter '{_short(key)}'.")
         return cls(**kwargs), notices
 
     # --- SQL -------------------------------------------------------------
     def where(self, alias: str = "i") -> tuple[str, list]:
-        """A parametrised WHERE body over ``incidents`` (aliased ``alias``)."""
-        a = alias
+        """A parametrised WHERE body over ``incidents`` (or a derived table that
+        repeats its columns), aliased ``alias``."""
         clauses: list[str] = ["TRUE"]
         params: list = []
-        if self.date_from:
-            clauses.append(f"{a}.date >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            clauses.append(f"{a}.date <= ?")
-            params.append(self.date_to)
-        for column, attr in (
-            ("country", "countries"),
-            ("province", "provinces"),
-            ("district", "districts"),
-            ("attack_type", "attack_types"),
-            ("target_type", "target_types"),
-            ("origin", "datasets"),
-        ):
-            values = getattr(self, attr)
-            if values:
-                clauses.append(f"list_contains(?, {a}.{column})")
-                params.append(list(values))
-        if self.min_killed:
-            clauses.append(f"{a}.killed >= ?")
-            params.append(self.min_killed)
-        if self.q:
-            text_columns = ("place", "district", "summary", "attribution_note", "killed_note")
-            if " " in self.q.lower():
-                clauses.append(
-                    f"contains(lower(concat_ws(' ', {', '.join(f'{a}.{c}' for c in text_columns)})), ?)"
-                )
-                params.append(self.q.lower())
-            else:
-                # The same test column by column: text without a space cannot span the
-                # ' ' that joins the columns above, and building the joined string for
-                # every row costs about ten times more than the test itself.
-                clauses.append(
-                    "coalesce("
-                    + " OR ".join(f"contains(lower({a}.{c}), ?)" for c in text_columns)
-                    + ", FALSE)"
-                )
-                params.extend([self.q.lower()] * len(text_columns))
-        if self.groups:
-            flag = "claimed" if self.basis == "claimed" else "responsible"
-            clauses.append(
-                f"{a}.incident_key IN (SELECT incident_key FROM incident_groups "
-                f"WHERE {flag} AND (list_contains(?, group_id) OR list_contains(?, root_id)))"
-            )
-            params.extend([list(self.groups), list(self.groups)])
-        elif self.basis == "claimed":
-            clauses.append(f"{a}.incident_key IN (SELECT incident_key FROM incident_groups WHERE claimed)")
+        for dim in DIMENSIONS:
+            part = dim.sql(self, alias)
+            if part:
+                clauses.append(part[0])
+                params.extend(part[1])
         return " AND ".join(clauses), params
 
     # --- words -------------------------------------------------------------
-    def describe(self, vocab: Vocabulary | None = None) -> str:
+    def describe(self) -> str:
         """The selection as a sentence, e.g. "ISKP and TTP incidents in Khyber
-        Pakhtunkhwa, 1 Jul 2023 – 31 Aug 2023, claimed only"."""
-        subject = "incidents"
-        if self.attack_types:
-            subject = f"{_join(self.attack_types)} incidents"
-        if self.groups:
-            subject = f"{_join(self.groups)} {subject}"
-        else:
-            subject = f"All {subject}"
-        parts = [subject]
-        places = self.districts or self.provinces or self.countries
+        Pakhtunkhwa, 1 Jul 2023 – 31 Aug 2023, claimed only".
+
+        Subject (groups, attack types), then every chosen place from the district
+        up to the country, then the target, then the other clauses in table order.
+        """
+        said = {role: [] for role in ("subject", "place", "target", "clause")}
+        for dim in DIMENSIONS:
+            words = dim.words(self)
+            if words:
+                said[dim.role].append(words)
+        subject = " ".join(said["subject"] + ["incidents"])
+        head = subject if said["subject"] else f"All {subject}"
+        places = list(reversed(said["place"]))  # district, province, country
         if places:
-            parts[0] += f" in {_join(places)}"
-        if self.target_types:
-            parts[0] += f" against {_join(self.target_types)}"
-        if self.date_from or self.date_to:
-            start = _day(self.date_from) if self.date_from else "the start"
-            end = _day(self.date_to) if self.date_to else "the latest"
-            parts.append(f"{start} – {end}")
-        parts.append(BASES[self.basis])
-        if self.datasets:
-            parts.append(f"from {_join(self.datasets)} data")
-        if self.min_killed:
-            parts.append(f"at least {self.min_killed} killed")
-        if self.q:
-            parts.append(f'matching "{self.q}"')
-        return ", ".join(parts)
+            head += f" in {', '.join(places)}"
+        if said["target"]:
+            head += f" against {' and '.join(said['target'])}"
+        return ", ".join([head] + said["clause"])
 
     def with_(self, **changes) -> "Filter":
         return replace(self, **changes)
 
     def is_default(self) -> bool:
         return self == Filter()
+
+
+def url_table() -> str:
+    """The README's table of URL keys, made from ``DIMENSIONS``."""
+    rows = ["| key | value | repeat |", "|---|---|---|"]
+    dims = list(DIMENSIONS)
+    while dims:
+        dim = dims.pop(0)
+        keys = f"`{dim.key}`"
+        if dims and type(dims[0]) is type(dim) and dims[0].doc == dim.doc:  # from/to, attack/target
+            keys += f", `{dims.pop(0).key}`"
+        rows.append(f"| {keys} | {dim.doc} | {'yes' if dim.repeat else 'no'} |")
+    return "\n".join(rows)
+
+
+def _values(params: Mapping[str, str | Iterable[str]], key: str) -> list[str]:
+    raw = params.get(key)
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [str(v).strip() for v in items if str(v).strip()]
 
 
 def _match(value: str, known: Iterable[str]) -> str | None:
@@ -304,3 +454,4 @@ def _day(d: date) -> str:
 
 
 FILTER_FIELDS = [f.name for f in fields(Filter)]
+assert set(BY_ATTR) == set(FILTER_FIELDS), "every Filter field is a dimension"

@@ -12,7 +12,10 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from .config import PLACES_DIR
 from .filters import Filter, Vocabulary
+from .geo.district_store import in_sync
+from .geo.provinces import load_provinces, province_names
 
 METRICS = {"incidents": "count(*)", "killed": "coalesce(sum(killed), 0)", "injured": "coalesce(sum(injured), 0)"}
 FREQS = {"week": "week", "month": "month", "quarter": "quarter", "year": "year"}
@@ -73,8 +76,6 @@ def df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> 
 # --- vocabulary ------------------------------------------------------------
 def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
     """Every value the filters can take, from the store and the boundaries."""
-    from .geo.provinces import province_names
-
     def distinct(column: str) -> tuple[str, ...]:
         rows = con.execute(
             f"SELECT DISTINCT {column} FROM incidents WHERE {column} IS NOT NULL ORDER BY 1"
@@ -103,8 +104,6 @@ def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
 
 def _aliases(con: duckdb.DuckDBPyConnection, groups: list) -> dict[str, dict[str, str]]:
     """Other spellings a URL may use: group aliases and full names, district variants."""
-    from .config import PLACES_DIR
-
     key = lambda text: " ".join(str(text).casefold().split())  # noqa: E731
     group_alias = {key(a): g for a, g in con.execute("SELECT alias, group_id FROM group_aliases").fetchall()}
     group_alias.update({key(n): g for g, n in groups})
@@ -118,8 +117,6 @@ def _aliases(con: duckdb.DuckDBPyConnection, groups: list) -> dict[str, dict[str
 
 def provinces_of(con: duckdb.DuckDBPyConnection, countries: tuple[str, ...] = ()) -> list[str]:
     """Provinces of the given countries (all when empty), from boundaries and data."""
-    from .geo.provinces import load_provinces
-
     gdf = load_provinces()
     names = set(gdf.loc[gdf["country"].isin(countries) if countries else slice(None), "province"])
     rows = con.execute(
@@ -581,3 +578,21 @@ def unknown_group_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
            FROM attribution_events WHERE group_id IS NULL AND group_as_written IS NOT NULL
            GROUP BY ALL ORDER BY events DESC""",
     )
+
+
+def import_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Import batches, newest first, with their counts then and now."""
+    return df(
+        con,
+        """SELECT batch_id, origin, file_name, sha256, imported_at, n_read AS "read",
+                  n_loaded AS loaded, n_duplicates AS duplicates, n_skipped AS skipped,
+                  n_rejected AS rejected,
+                  (SELECT count(*) FROM incidents i WHERE i.batch_id = b.batch_id) AS incidents_now,
+                  (SELECT count(*) FROM attribution_events e WHERE e.batch_id = b.batch_id) AS events_now
+           FROM import_batches b ORDER BY imported_at DESC, batch_id""",
+    )
+
+
+def boundaries_in_sync(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether incidents were placed from the district files now in the data folder."""
+    return in_sync(con)

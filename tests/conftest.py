@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.config import REPO_ROOT
-from dashboard.store import open_store
+from dashboard.workspace import open_workspace as open_store
 
 SHARED = REPO_ROOT.parent / "shared"
 

@@ -31,7 +31,7 @@ from dashboard.filters import Filter
 from dashboard.geo import district_store as S
 from dashboard.geo import districts as D
 from dashboard.geo.district_names import DistrictMatcher, key_of
-from dashboard.ingest.places import place_incidents, place_with_districts
+from dashboard.geo.places import place_incidents, place_with_districts
 
 from tests.conftest import shared_path
 
@@ -372,12 +372,12 @@ def test_adding_again_replaces_and_reassigns(with_pak, pak_file, store):
     assert con.execute("SELECT count(*) FROM admin_districts").fetchone()[0] == 126
 
 
-def test_a_failed_store_update_keeps_the_old_files(with_pak, pak_file, monkeypatch):
+def test_a_failed_store_update_keeps_the_old_files(store, with_pak, pak_file, monkeypatch):
     con = with_pak
     before, files = snapshot(con), D.registry()
     monkeypatch.setattr(S, "_reassign", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError, match="boom"):
-        S.remove_boundaries(con, "PAK")
+        S.remove_boundaries(store, "PAK")
     assert [m["added_at"] for m in D.registry()] == [m["added_at"] for m in files]
     pd.testing.assert_frame_equal(snapshot(con), before)
     assert S.in_sync(con)
@@ -395,7 +395,7 @@ def test_import_time_placement_uses_districts(with_pak):
 def test_files_changed_behind_the_store_are_noticed_and_synced(store, con, pak_file):
     D.save(D.prepare(pak_file, "PAK"))  # files only, the store not told
     assert not S.in_sync(con)
-    change = S.sync(con)
+    change = S.sync(store)
     assert S.in_sync(con) and change.districts == 126
     assert con.execute("SELECT district FROM incidents WHERE incident_id = 'reference:R072'").fetchone()[0] == "Bajaur"
 
@@ -460,7 +460,7 @@ def test_pages_without_districts(store, tmp_path, monkeypatch):
 
 
 def test_pages_with_districts(store, con, pak_file, tmp_path, monkeypatch):
-    S.add_boundaries(con, D.prepare(pak_file, "PAK"))
+    S.add_boundaries(store, D.prepare(pak_file, "PAK"))
     store.close()
     at = _app(monkeypatch, store.path, tmp_path / "local")
     at.query_params["province"] = "Khyber Pakhtunkhwa"
@@ -483,7 +483,7 @@ def test_data_page_panel(store, con, pak_file, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
     import streamlit as st
 
-    S.add_boundaries(con, D.prepare(pak_file, "PAK"))
+    S.add_boundaries(store, D.prepare(pak_file, "PAK"))
     store.close()
     monkeypatch.setenv("DASHBOARD_DB", str(store.path))
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "local"))

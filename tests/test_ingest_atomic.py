@@ -15,7 +15,7 @@ import pytest
 import dashboard.ingest.write as write
 from dashboard.config import REPO_ROOT
 from dashboard.ingest.pipeline import ingest_file
-from dashboard.store import open_store
+from dashboard.workspace import open_workspace as open_store
 from tests.conftest import shared_path
 
 
@@ -27,7 +27,7 @@ def snapshot(con) -> tuple:
     ).fetchone()
 
 
-def test_a_failure_half_way_through_the_write_leaves_the_store_as_it_was(con, monkeypatch):
+def test_a_failure_half_way_through_the_write_leaves_the_store_as_it_was(store, con, monkeypatch):
     path = shared_path("fixtures", "acled_sample.csv")
     before = snapshot(con)
 
@@ -36,11 +36,11 @@ def test_a_failure_half_way_through_the_write_leaves_the_store_as_it_was(con, mo
 
     monkeypatch.setattr(write, "refresh_attribution", boom)  # after incidents and events were inserted
     with pytest.raises(RuntimeError, match="simulated"):
-        ingest_file(con, path)
+        ingest_file(store, path)
     assert snapshot(con) == before
     monkeypatch.undo()
     # The connection is usable and the same file then imports in full.
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert r.loaded == 71 and snapshot(con)[0] == before[0] + 71
 
 
@@ -49,7 +49,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {repo!r})
     import dashboard.ingest.write as write
     from dashboard.ingest.pipeline import ingest_file
-    from dashboard.store import open_store
+    from dashboard.workspace import open_workspace as open_store
 
     real = write.refresh_attribution
     def stall(con, scope=None):
@@ -58,7 +58,7 @@ CHILD = textwrap.dedent("""
         time.sleep(120)                    # the parent kills us here
     write.refresh_attribution = stall
     store = open_store({db!r})
-    ingest_file(store.cursor(), {path!r})
+    ingest_file(store, {path!r})
     print("COMMITTED", flush=True)
 """)
 
@@ -88,16 +88,16 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path, monkey
         assert snapshot(con) == before
         assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'gtd'").fetchone()[0] == 0
         # and the file imports in full afterwards
-        assert ingest_file(con, path).loaded == 70
+        assert ingest_file(store, path).loaded == 70
 
 
-def test_overlapping_exports_add_nothing_twice(con, tmp_path):
+def test_overlapping_exports_add_nothing_twice(store, con, tmp_path):
     raw = pd.read_csv(shared_path("fixtures", "acled_sample.csv"), dtype=str, keep_default_na=False)
     first, second = tmp_path / "jan.csv", tmp_path / "jan-feb.csv"
     raw.iloc[:50].to_csv(first, index=False)
     raw.iloc[30:].to_csv(second, index=False)
-    a = ingest_file(con, first)
-    b = ingest_file(con, second)
+    a = ingest_file(store, first)
+    b = ingest_file(store, second)
     overlap = raw.iloc[30:50]
     overlap_loadable = int((overlap["country"] != "India").sum())
     assert b.duplicates == overlap_loadable
@@ -108,12 +108,12 @@ def test_overlapping_exports_add_nothing_twice(con, tmp_path):
     ).fetchone()[0] == 0
 
 
-def test_a_file_repeating_an_incident_loads_it_once_with_its_events_once(con, tmp_path):
+def test_a_file_repeating_an_incident_loads_it_once_with_its_events_once(store, con, tmp_path):
     raw = pd.read_csv(shared_path("fixtures", "gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
     doubled = pd.concat([raw.head(5), raw.head(5)])
     path = tmp_path / "doubled.csv"
     doubled.to_csv(path, index=False)
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert (r.read, r.loaded, r.duplicates) == (10, 5, 5)
     repeated = con.execute(
         """SELECT count(*) FROM (SELECT incident_id, kind, group_as_written FROM attribution_events
@@ -124,21 +124,21 @@ def test_a_file_repeating_an_incident_loads_it_once_with_its_events_once(con, tm
     assert batch == (10, 5, 5)
 
 
-def test_removing_a_batch_takes_out_only_what_it_brought(con):
+def test_removing_a_batch_takes_out_only_what_it_brought(store, con):
     before = snapshot(con)
-    a = ingest_file(con, shared_path("fixtures", "acled_sample.csv"))
-    b = ingest_file(con, shared_path("fixtures", "ucdp_ged_sample.csv"))
+    a = ingest_file(store, shared_path("fixtures", "acled_sample.csv"))
+    b = ingest_file(store, shared_path("fixtures", "ucdp_ged_sample.csv"))
     with_both = snapshot(con)
-    write.remove_batch(con, a.batch_id)
+    write.remove_batch(store, a.batch_id)
     assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled'").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'ucdp'").fetchone()[0] == b.loaded
     assert snapshot(con)[0] == with_both[0] - a.loaded
-    write.remove_batch(con, b.batch_id)
+    write.remove_batch(store, b.batch_id)
     assert snapshot(con) == before
 
 
-def test_dry_run_counts_without_writing(con):
+def test_dry_run_counts_without_writing(store, con):
     before = snapshot(con)
-    r = ingest_file(con, shared_path("fixtures", "ucdp_ged_sample.csv"), dry_run=True)
+    r = ingest_file(store, shared_path("fixtures", "ucdp_ged_sample.csv"), dry_run=True)
     assert (r.read, r.loaded, r.batch_id) == (43, 43, None)
     assert snapshot(con) == before

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
+from dashboard import queries
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -43,11 +45,10 @@ def test_page_renders_its_sections(page):
 
 
 def manual_batch_id() -> str:
-    from dashboard.ingest.pipeline import list_batches
-    from dashboard.store import open_store
+    from dashboard.workspace import open_workspace as open_store
 
     with open_store() as store:  # DASHBOARD_DB: the test's copy
-        batches = list_batches(store.cursor())
+        batches = queries.import_batches(store.cursor())
     return batches.loc[batches["file_name"].str.startswith("manual entry"), "batch_id"].item()
 
 

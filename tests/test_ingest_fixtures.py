@@ -38,24 +38,24 @@ def incident(con, incident_id: str) -> dict:
     ("ucdp_ged_sample.csv", "ucdp", 43, 43, 0),
     ("gtd_sample.csv", "gtd", 70, 70, 0),
 ])
-def test_fixture_imports_with_counts_that_add_up_and_twice_adds_nothing(con, name, fmt, rows, loaded, skipped):
+def test_fixture_imports_with_counts_that_add_up_and_twice_adds_nothing(store, con, name, fmt, rows, loaded, skipped):
     before = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    first = ingest_file(con, fixture(name))
+    first = ingest_file(store, fixture(name))
     assert first.format == fmt
     assert (first.read, first.loaded, first.skipped, first.rejected) == (rows, loaded, skipped, 0)
     assert add_up(first)
     assert con.execute("SELECT count(*) FROM incidents").fetchone()[0] == before + loaded
 
     events = con.execute("SELECT count(*) FROM attribution_events").fetchone()[0]
-    again = ingest_file(con, fixture(name))
+    again = ingest_file(store, fixture(name))
     assert (again.loaded, again.duplicates, again.skipped) == (0, loaded, skipped)
     assert add_up(again)
     assert con.execute("SELECT count(*) FROM incidents").fetchone()[0] == before + loaded
     assert con.execute("SELECT count(*) FROM attribution_events").fetchone()[0] == events
 
 
-def test_batch_records_file_name_hash_and_counts(con):
-    r = ingest_file(con, fixture("acled_sample.csv"))
+def test_batch_records_file_name_hash_and_counts(store, con):
+    r = ingest_file(store, fixture("acled_sample.csv"))
     row = con.execute("SELECT * FROM import_batches WHERE batch_id = ?", [r.batch_id]).df().iloc[0]
     assert row["file_name"] == "acled_sample.csv"
     assert len(row["sha256"]) == 64 and row["sha256"] == r.sha256
@@ -63,8 +63,8 @@ def test_batch_records_file_name_hash_and_counts(con):
 
 
 # --- ACLED --------------------------------------------------------------------
-def test_acled_groups_provinces_and_the_rows_that_count_for_no_one(con):
-    ingest_file(con, fixture("acled_sample.csv"))
+def test_acled_groups_provinces_and_the_rows_that_count_for_no_one(store, con):
+    ingest_file(store, fixture("acled_sample.csv"))
     raw = pd.read_csv(fixture("acled_sample.csv"), dtype=str, keep_default_na=False)
 
     iskp = raw.loc[raw["actor1"] == "Islamic State Khorasan Province (ISKP)", "event_id_cnty"]
@@ -97,8 +97,8 @@ def test_acled_groups_provinces_and_the_rows_that_count_for_no_one(con):
     assert by_group.set_index("group").loc["ISKP", "incidents"] >= 24
 
 
-def test_acled_fields_precision_and_places(con):
-    ingest_file(con, fixture("acled_sample.csv"))
+def test_acled_fields_precision_and_places(store, con):
+    ingest_file(store, fixture("acled_sample.csv"))
     quetta = incident(con, "acled:PAK900001")  # Serena Hotel, 2021-04-21
     assert str(quetta["date"])[:10] == "2021-04-21"
     assert (quetta["country"], quetta["province"], quetta["district"]) == ("Pakistan", "Balochistan", "Quetta")
@@ -116,8 +116,8 @@ def test_acled_fields_precision_and_places(con):
 
 
 # --- UCDP ---------------------------------------------------------------------
-def test_ucdp_sides_precision_and_names(con):
-    r = ingest_file(con, fixture("ucdp_ged_sample.csv"))
+def test_ucdp_sides_precision_and_names(store, con):
+    r = ingest_file(store, fixture("ucdp_ged_sample.csv"))
     assert r.unknown_groups == {}
     written = {r[0] for r in con.execute(
         "SELECT DISTINCT group_as_written FROM attribution_events WHERE incident_id LIKE 'ucdp:%'").fetchall()}
@@ -139,18 +139,18 @@ def test_ucdp_sides_precision_and_names(con):
     assert approx == 7
 
 
-def test_ucdp_taleban_is_the_afghan_taliban(con, tmp_path):
+def test_ucdp_taleban_is_the_afghan_taliban(store, con, tmp_path):
     raw = pd.read_csv(fixture("ucdp_ged_sample.csv"), dtype=str, keep_default_na=False).head(1)
     raw["id"], raw["side_a"], raw["dyad_name"] = "999999", "Taleban", "Taleban - Civilians"
     path = tmp_path / "ged_taleban.csv"
     raw.to_csv(path, index=False)
-    ingest_file(con, path)
+    ingest_file(store, path)
     assert groups_of(con, "ucdp:999999") == {"Taliban": "responsible"}
 
 
 # --- GTD ----------------------------------------------------------------------
-def test_gtd_latin1_claims_suspicions_and_unknown(con):
-    r = ingest_file(con, fixture("gtd_sample.csv"))
+def test_gtd_latin1_claims_suspicions_and_unknown(store, con):
+    r = ingest_file(store, fixture("gtd_sample.csv"))
     assert r.rejected == 0 and r.unknown_groups == {}
     raw = pd.read_csv(fixture("gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
 
@@ -174,14 +174,14 @@ def test_gtd_latin1_claims_suspicions_and_unknown(con):
         assert con.execute(f"SELECT claim_status FROM incident_claims WHERE incident_id = 'gtd:{eid}'").fetchone() == ("unclaimed",)
 
 
-def test_gtd_unknown_day_or_month_keeps_the_precision(con, tmp_path):
+def test_gtd_unknown_day_or_month_keeps_the_precision(store, con, tmp_path):
     raw = pd.read_csv(fixture("gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1").head(3).copy()
     raw["eventid"] = ["1", "2", "3"]
     raw["iyear"], raw["imonth"], raw["iday"] = "2022", ["7", "7", "0"], ["15", "0", "0"]
     raw["nkill"] = ["-99", "4.0", ""]
     path = tmp_path / "gtd_dates.csv"
     raw.to_csv(path, index=False, encoding="latin-1", lineterminator="\r\n")
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert (r.loaded, r.rejected) == (3, 0)
     rows = con.execute(
         "SELECT origin_event_id, date::VARCHAR, date_precision, killed FROM incidents WHERE origin = 'gtd' ORDER BY 1"
@@ -190,16 +190,16 @@ def test_gtd_unknown_day_or_month_keeps_the_precision(con, tmp_path):
 
 
 # --- the same file as XLSX ------------------------------------------------------
-def test_xlsx_export_of_acled_imports_the_same(con, tmp_path):
+def test_xlsx_export_of_acled_imports_the_same(store, con, tmp_path):
     raw = pd.read_csv(fixture("acled_sample.csv"), dtype=str, keep_default_na=False)
     path = tmp_path / "acled.xlsx"
     raw.to_excel(path, index=False)
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert (r.format, r.read, r.loaded, r.skipped, r.rejected) == ("acled", 72, 71, 1, 0)
     assert groups_of(con, "acled:AFG909999") == {}
 
 
-def test_acled_date_styles_and_numeric_inter_codes(con, tmp_path):
+def test_acled_date_styles_and_numeric_inter_codes(store, con, tmp_path):
     raw = pd.read_csv(fixture("acled_sample.csv"), dtype=str, keep_default_na=False).head(3).copy()
     raw["event_id_cnty"] = ["D1", "D2", "D3"]
     raw["event_date"] = ["30 July 2023", "2023-07-30", "30-Jul-23"]
@@ -208,7 +208,7 @@ def test_acled_date_styles_and_numeric_inter_codes(con, tmp_path):
     raw["inter2"] = "7"
     path = tmp_path / "acled_dates.csv"
     raw.to_csv(path, index=False)
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert (r.loaded, r.rejected) == (3, 0)
     dates = con.execute("SELECT DISTINCT date::VARCHAR FROM incidents WHERE origin = 'acled'").fetchall()
     assert dates == [("2023-07-30",)]

@@ -49,39 +49,39 @@ def rejected_rows(result) -> list[dict]:
     ("other.csv", b"name,colour\napple,red\n", "unknown format"),
     ("control.csv", ("a,b\n" + "\x01\x02\x03\x04\x05\x06\x07x" * 500).encode("latin-1") + b"\x81\x8d", "decoded"),
 ])
-def test_unreadable_files_are_refused_with_a_reason_and_nothing_written(con, tmp_path, name, content, reason):
+def test_unreadable_files_are_refused_with_a_reason_and_nothing_written(store, con, tmp_path, name, content, reason):
     path = tmp_path / name
     path.write_bytes(content)
     before = counts(con)
     with pytest.raises(FileRejected) as err:
-        ingest_file(con, path)
+        ingest_file(store, path)
     assert reason.lower() in str(err.value).lower()
     assert "\n" not in str(err.value)
     assert counts(con) == before
 
 
-def test_missing_required_columns_are_named(con, tmp_path):
+def test_missing_required_columns_are_named(store, con, tmp_path):
     path = write(tmp_path / "acled_cut.csv", "event_id_cnty,actor1,inter1,admin1,fatalities,notes\nPAK1,TTP,2,KP,1,x\n")
     with pytest.raises(FileRejected, match=r"ACLED file is missing required column\(s\): event_date, country"):
-        ingest_file(con, path)
+        ingest_file(store, path)
     path = write(tmp_path / "forced.csv", NATIVE_HEADER + "A,2024-01-01,Pakistan,,,,,,,,\n")
     with pytest.raises(FileRejected, match="GTD file is missing required column"):
-        ingest_file(con, path, "gtd")
+        ingest_file(store, path, "gtd")
 
 
-def test_header_only_is_refused(con, tmp_path):
+def test_header_only_is_refused(store, con, tmp_path):
     path = write(tmp_path / "template.csv", ",".join(TEMPLATE_COLUMNS) + "\n")
     with pytest.raises(FileRejected, match="no data rows"):
-        ingest_file(con, path)
+        ingest_file(store, path)
 
 
-def test_utf16_with_bom_and_windows_1252_text_are_read(con, tmp_path):
+def test_utf16_with_bom_and_windows_1252_text_are_read(store, con, tmp_path):
     text = NATIVE_HEADER + "U1,2024-01-01,Pakistan,KP,Peshawar,Qissa Khwānī,,,1,note,\n"
     (tmp_path / "u16.csv").write_bytes(text.encode("utf-16"))
-    assert ingest_file(con, tmp_path / "u16.csv").loaded == 1
+    assert ingest_file(store, tmp_path / "u16.csv").loaded == 1
     assert con.execute("SELECT place FROM incidents WHERE origin_event_id = 'U1'").fetchone() == ("Qissa Khwānī",)
     (tmp_path / "w.csv").write_bytes((NATIVE_HEADER + "W1,2024-01-02,Pakistan,KP,Peshawar,Café “Kissa”,,,1,,\n").encode("cp1252"))
-    r = ingest_file(con, tmp_path / "w.csv")
+    r = ingest_file(store, tmp_path / "w.csv")
     assert r.loaded == 1 and any("cp1252" in n for n in r.notes)
     assert con.execute("SELECT place FROM incidents WHERE origin_event_id = 'W1'").fetchone() == ("Café “Kissa”",)
 
@@ -94,7 +94,7 @@ def test_detection_reads_semicolons_and_a_bom(tmp_path):
 
 
 # --- rows that are rejected -----------------------------------------------------
-def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(con, tmp_path):
+def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(store, con, tmp_path):
     rows = [
         "OK1,2024-01-05,Pakistan,Khyber Pakhtunkhwa,Peshawar,Saddar,34.0,71.5,3,fine,TTP",
         "BAD1,2023-13-45,Pakistan,,,,,,,bad date,",
@@ -109,7 +109,7 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(con, tmp_path):
         "SHORT,2024-01-05,Pakistan,KP,extra,field,,,,,,,",
     ]
     path = write(tmp_path / "log.csv", NATIVE_HEADER + "\n".join(rows) + "\n")
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert (r.read, r.loaded, r.duplicates, r.skipped, r.rejected) == (11, 1, 1, 1, 8)
     assert r.read == r.loaded + r.duplicates + r.skipped + r.rejected
     reasons = {row["event_id"]: row["reason"] for row in rejected_rows(r) if row["event_id"]}
@@ -125,25 +125,25 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(con, tmp_path):
     assert dict(r.skip_reasons) == {"outside Pakistan and Afghanistan (India)": 1}
 
 
-def test_acled_rows_speak_acled_column_names(con, tmp_path):
+def test_acled_rows_speak_acled_column_names(store, con, tmp_path):
     raw = pd.read_csv(shared_path("fixtures", "acled_sample.csv"), dtype=str, keep_default_na=False).head(2)
     raw.loc[0, "event_date"] = "31/02/2023"
     raw.loc[1, "fatalities"] = "a few"
     path = tmp_path / "acled_bad.csv"
     raw.to_csv(path, index=False)
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert r.rejected == 2 and r.loaded == 0
     assert {row["reason"] for row in rejected_rows(r)} == {
         "event_date '31/02/2023' is not a date", "fatalities 'a few' is not a number"}
 
 
-def test_formula_cells_never_come_back_out_unescaped(con, tmp_path):
+def test_formula_cells_never_come_back_out_unescaped(store, con, tmp_path):
     rows = [
         'F1,2024-02-01,Pakistan,Khyber Pakhtunkhwa,Bannu,"=HYPERLINK(""http://x"")",,,2,+cmd|calc,@SUM(A1)',
         "F2,2024-02-01,Pakistan,,,-2+3,,,lots,=1+1,",
     ]
     path = write(tmp_path / "formulas.csv", NATIVE_HEADER + "\n".join(rows) + "\n")
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert (r.loaded, r.rejected) == (1, 1)
     # The rejected-rows file neutralises every cell that a spreadsheet would run.
     text = r.rejected_path.read_text(encoding="utf-8-sig")
@@ -178,7 +178,8 @@ def test_cli_summary_line_exit_status_and_dry_run(tmp_path, monkeypatch):
     dry = run_cli(good, "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.strip() == "read=2 loaded=1 duplicates=0 skipped=0 rejected=1"
-    assert "rejected rows:" in dry.stderr
+    assert "rejected (dry run, no file written): row 2: " in dry.stderr
+    assert not (tmp_path / "local" / "rejected").exists()  # a dry run writes nothing anywhere
 
     done = run_cli(good, env=env)
     assert done.returncode == 0 and done.stdout.strip() == "read=2 loaded=1 duplicates=0 skipped=0 rejected=1"
@@ -190,13 +191,13 @@ def test_cli_summary_line_exit_status_and_dry_run(tmp_path, monkeypatch):
     assert bad.stderr.strip().splitlines()[-1].startswith(f"error: {junk}: binary data")
 
 
-def test_the_apps_own_export_reads_back_as_the_native_template(con, tmp_path):
+def test_the_apps_own_export_reads_back_as_the_native_template(store, con, tmp_path):
     from dashboard.export import to_csv_bytes
 
     rows = queries.export_rows(con, Filter(provinces=("Khyber Pakhtunkhwa",)))
     path = tmp_path / "export.csv"
     path.write_bytes(to_csv_bytes(rows))
-    r = ingest_file(con, path)
+    r = ingest_file(store, path)
     assert r.format == "native" and r.rejected == 0 and r.loaded == len(rows)
     claimed = con.execute(
         """SELECT c.claimed_by FROM incidents i JOIN incident_claims c USING (incident_id)

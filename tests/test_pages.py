@@ -97,7 +97,7 @@ def test_mixed_datasets_are_flagged_and_one_dataset_can_be_chosen(store, con):
     from dashboard.ingest.pipeline import ingest_file
     from tests.conftest import shared_path
 
-    ingest_file(con, shared_path("fixtures", "acled_sample.csv"))
+    ingest_file(store, shared_path("fixtures", "acled_sample.csv"))
     store.close()  # the page opens the same file
     mixed = open_page()
     assert any("mixes datasets" in c.value for c in mixed.caption)

@@ -11,10 +11,11 @@ import pytest
 
 from dashboard import queries
 from dashboard.filters import Filter
-from dashboard.ingest.reference import load_groups
+import duckdb
+
+from dashboard.ingest.groups import load_groups
 from dashboard.ingest.write import remove_batch, write_batch
-from dashboard.store import open_store
-from dashboard.store.derive import refresh_group_roots
+from dashboard.workspace import open_workspace as open_store
 
 
 def incident(eid, day, province, killed, district=None, attack="bombing/IED"):
@@ -32,10 +33,9 @@ def event(eid, seq, group, kind, stated=None):
 
 
 @pytest.fixture
-def small(tmp_path):
+def small_store(tmp_path):
     s = open_store(tmp_path / "small.duckdb", load_defaults=False)
-    load_groups(s.con)
-    refresh_group_roots(s.con)
+    load_groups(s)
     inc = pd.DataFrame([
         incident("a", "2023-07-30", "Khyber Pakhtunkhwa", 60, "Bajaur"),   # suspected TTP, claimed ISKP
         incident("b", "2023-08-10", "Khyber Pakhtunkhwa", 5, "Peshawar"),  # claimed JuA (TTP faction)
@@ -49,9 +49,14 @@ def small(tmp_path):
         event("c", 1, "TTP", "suspected"),
         event("e", 1, "TTP", "claimed"), event("e", 2, "TTP", "denied"),
     ])
-    write_batch(s.con, "synthetic", inc, ev, file_name="synthetic")
-    yield s.cursor()
+    write_batch(s, "synthetic", inc, ev, file_name="synthetic")
+    yield s
     s.close()
+
+
+@pytest.fixture
+def small(small_store):
+    return small_store.cursor()
 
 
 def ids(df):
@@ -139,26 +144,26 @@ def test_map_points_aggregate_beyond_the_limit(small):
     assert aggregated and cells["incidents"].sum() == 5
 
 
-def test_removing_a_batch_removes_exactly_its_rows(small, tmp_path):
+def test_removing_a_batch_removes_exactly_its_rows(small, small_store):
     extra = pd.DataFrame([incident("z", "2023-10-01", "Kabul", 1)])
-    result = write_batch(small, "synthetic2", extra, None)
+    result = write_batch(small_store, "synthetic2", extra, None)
     assert queries.headline(small, Filter())["incidents"] == 6
-    remove_batch(small, result.batch_id)
+    remove_batch(small_store, result.batch_id)
     assert queries.headline(small, Filter())["incidents"] == 5
 
 
-def test_importing_the_same_rows_again_adds_nothing(small):
+def test_importing_the_same_rows_again_adds_nothing(small, small_store):
     again = pd.DataFrame([incident("a", "2023-07-30", "Khyber Pakhtunkhwa", 60)])
-    result = write_batch(small, "synthetic", again, pd.DataFrame([event("a", 9, "BLA", "claimed")]))
+    result = write_batch(small_store, "synthetic", again, pd.DataFrame([event("a", 9, "BLA", "claimed")]))
     assert (result.loaded, result.duplicates) == (0, 1)
     assert ids(queries.export_rows(small, Filter(groups=("BLA",)))) == []
 
 
-def test_failed_write_leaves_the_store_as_it_was(small):
+def test_failed_write_leaves_the_store_as_it_was(small, small_store):
     before = queries.headline(small, Filter())["incidents"]
     bad = pd.DataFrame([incident("y", "2023-10-01", "Kabul", 1)])
-    with pytest.raises(Exception):
-        write_batch(small, "synthetic", bad, pd.DataFrame([event("y", 1, "TTP", "rumoured")]))  # bad kind
+    with pytest.raises(duckdb.ConstraintException, match="CHECK constraint"):
+        write_batch(small_store, "synthetic", bad, pd.DataFrame([event("y", 1, "TTP", "rumoured")]))  # bad kind
     assert queries.headline(small, Filter())["incidents"] == before
 
 
@@ -172,10 +177,10 @@ def test_incident_pages_cover_the_selection_once_newest_first(small):
     assert dates == sorted(dates, reverse=True)
 
 
-def test_a_faction_and_its_parent_claiming_together_count_the_attack_and_its_dead_once(small):
+def test_a_faction_and_its_parent_claiming_together_count_the_attack_and_its_dead_once(small, small_store):
     inc = pd.DataFrame([incident("f", "2023-10-02", "Khyber Pakhtunkhwa", 7, "Khyber")])
     ev = pd.DataFrame([event("f", 1, "JuA", "claimed"), event("f", 2, "TTP", "claimed")])
-    write_batch(small, "synthetic", inc, ev, file_name="synthetic joint claim")
+    write_batch(small_store, "synthetic", inc, ev, file_name="synthetic joint claim")
     t = queries.timeline(small, Filter(), freq="month", by="group", rollup=True)
     oct_ = t[t["period"] == pd.Timestamp("2023-10-01")].set_index("series")
     assert oct_.loc["TTP", "incidents"] == 1 and oct_.loc["TTP", "killed"] == 7

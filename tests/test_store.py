@@ -5,15 +5,15 @@ import csv
 import duckdb
 import pytest
 
-from dashboard.store import open_store
-from dashboard.store.schema import SCHEMA_VERSION, current_version, migrate
+from dashboard.workspace import open_workspace as open_store
+from dashboard.store.schema import SCHEMA_VERSION, current_version
 from tests.conftest import shared_path
 
 
 def test_new_database_is_created_at_the_current_schema_version(tmp_path):
     with open_store(tmp_path / "new.duckdb") as s:
         assert current_version(s.con) == SCHEMA_VERSION
-        assert migrate(s.con) == 0  # nothing left to apply
+        assert s._migrate() == 0  # nothing left to apply
 
 
 def test_reopening_does_not_load_the_default_data_twice(default_db):
@@ -114,27 +114,27 @@ def _duplicate_keys(con) -> dict[str, int]:
     }
 
 
-def test_keys_stay_unique_through_repeated_imports_files_with_repeats_and_hand_entry(con, tmp_path):
+def test_keys_stay_unique_through_repeated_imports_files_with_repeats_and_hand_entry(store, con, tmp_path):
     from dashboard.ingest import manual
     from dashboard.ingest.pipeline import ingest_file
 
     acled = shared_path("fixtures", "acled_sample.csv")
-    ingest_file(con, acled)
-    ingest_file(con, acled)  # the same export again
+    ingest_file(store, acled)
+    ingest_file(store, acled)  # the same export again
     # a file that repeats its own rows
     rows = acled.read_text(encoding="utf-8").splitlines()
     repeated = tmp_path / "repeated.csv"
     repeated.write_text("\n".join(rows + rows[1:6]) + "\n", encoding="utf-8")
-    ingest_file(con, repeated)
+    ingest_file(store, repeated)
     incident_id = con.execute("SELECT incident_id FROM incidents WHERE origin = 'reference' LIMIT 1").fetchone()[0]
-    manual.add_statements(con, incident_id, [{"kind": "denied", "group": "TTP"}])
-    manual.add_statements(con, incident_id, [{"kind": "claimed", "group": "ISKP"}])
+    manual.add_statements(store, incident_id, [{"kind": "denied", "group": "TTP"}])
+    manual.add_statements(store, incident_id, [{"kind": "claimed", "group": "ISKP"}])
     assert _duplicate_keys(con) == dict.fromkeys(_duplicate_keys(con), 0)
     assert con.execute("SELECT count(*) FROM incident_claims").fetchone()[0] == \
         con.execute("SELECT count(*) FROM incidents").fetchone()[0]
 
 
-def test_a_version_3_database_is_migrated_keeping_every_row(tmp_path):
+def test_a_version_3_database_is_migrated_keeping_every_row(store, tmp_path):
     from dashboard.store.schema import MIGRATIONS
 
     path = tmp_path / "v3.duckdb"
@@ -173,7 +173,7 @@ def test_duckdb_memory_limit_is_set_and_a_bad_value_is_refused_clearly(tmp_path,
         open_store(tmp_path / "m.duckdb", load_defaults=False)
 
 
-def test_a_refresh_in_slices_gives_the_same_derived_tables(default_db, tmp_path, monkeypatch):
+def test_a_refresh_in_slices_gives_the_same_derived_tables(store, default_db, tmp_path, monkeypatch):
     """Big refreshes go in slices of incidents (bounded memory); the result is the same."""
     import shutil
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..geo import district_store as S
 from ..geo import districts as D
-from ..store.db import StoreLockedError, open_store
+from ..store.db import StoreLockedError
+from ..workspace import open_workspace
 
 GEOBOUNDARIES_API = "https://www.geoboundaries.org/api/current/gbOpen/{iso3}/ADM2/"
 FETCH_TIMEOUT = 15  # seconds per request
@@ -89,9 +90,6 @@ def run(args) -> int:
     except D.BoundaryError as exc:
         _err(str(exc))
         return 2
-    except StoreLockedError as exc:
-        _err(str(exc))
-        return 1
 
 
 def _print_change(change: S.Change) -> None:
@@ -111,8 +109,8 @@ def _add(args) -> int:
     if args.check:
         print("Checked only (--check): nothing was changed.")
         return 0
-    with open_store(_db(args)) as store:
-        change = S.add_boundaries(store.cursor(), prepared)
+    with open_workspace(_db(args)) as store:
+        change = S.add_boundaries(store, prepared)
     prepared.notes = []
     print(change.summary())
     print(f"Stored in {D.boundaries_dir()}")
@@ -129,7 +127,7 @@ def _list(args) -> int:
         print(f"{m['country_iso3']}  {m['country']}: {m['districts']} districts from {m['source']} "
               f"(field {m['name_field']!r}, added {m['added_at']}, display {m['display_bytes'] / 1000:.0f} KB)")
     try:
-        with open_store(_db(args)) as store:
+        with open_workspace(_db(args)) as store:
             con = store.cursor()
             if not S.in_sync(con):
                 print("warning: the database's districts were assigned from other boundary files; "
@@ -145,16 +143,16 @@ def _list(args) -> int:
 
 def _remove(args) -> int:
     iso3 = D.country_code(args.country)
-    with open_store(_db(args)) as store:
-        change = S.remove_boundaries(store.cursor(), iso3)
+    with open_workspace(_db(args)) as store:
+        change = S.remove_boundaries(store, iso3)
     print(f"Removed the district boundaries of {D.COUNTRIES[iso3]}.")
     print(change.summary())
     return 0
 
 
 def _sync(args) -> int:
-    with open_store(_db(args)) as store:
-        change = S.sync(store.cursor())
+    with open_workspace(_db(args)) as store:
+        change = S.sync(store)
     print(change.summary())
     return 0
 
@@ -199,8 +197,8 @@ def _fetch(args) -> int:
         print(f"Downloading geoBoundaries {iso3} ADM2 …")
         files.append((iso3, download(iso3, folder, simplified=args.simplified, timeout=args.timeout)))
     prepared = [D.prepare(path, iso3, D.LEVEL, source_name=path.name) for iso3, path in files]
-    with open_store(_db(args)) as store:
+    with open_workspace(_db(args)) as store:
         for p in prepared:
-            change = S.add_boundaries(store.cursor(), p)
+            change = S.add_boundaries(store, p)
             _print_change(change)
     return 0

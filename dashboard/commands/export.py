@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from .. import queries
 from ..export import FORMATS, to_bytes
 from ..filters import Filter
-from ..store import open_store
+from ..workspace import open_workspace
 
 
 def add_parser(sub) -> None:
@@ -41,7 +41,7 @@ def run(args) -> int:
     if fmt == "xlsx" and not args.output:
         print("error: XLSX is binary; give a file with -o.", file=sys.stderr)
         return 2
-    with open_store(args.db) as store:
+    with open_workspace(args.db) as store:
         con = store.cursor()
         filt, notices = Filter.from_query(parse_query_string(args.query), queries.vocabulary(con))
         for notice in notices:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import sys
 
+import pandas as pd
+
 from ..ingest.detect import FORMATS, FileRejected
 from ..ingest.pipeline import ingest_file
-from ..store import open_store
-from ..store.db import StoreLockedError
+from ..workspace import open_workspace
 
 
 def add_parser(sub) -> None:
@@ -59,17 +60,13 @@ class _Progress:
 
 
 def run(args) -> int:
-    try:
-        store = open_store(args.db)
-    except StoreLockedError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    store = open_workspace(args.db)
     status = 0
     with store:
         for path in args.paths:
             progress = _Progress(path)
             try:
-                result = ingest_file(store.cursor(), path, args.format, dry_run=args.dry_run, progress=progress)
+                result = ingest_file(store, path, args.format, dry_run=args.dry_run, progress=progress)
             except FileRejected as exc:
                 progress.done()
                 print(f"error: {path}: {exc}", file=sys.stderr)
@@ -90,5 +87,9 @@ def run(args) -> int:
                 print(f"uncertain actors ('X and/or Y') kept with no group: {result.uncertain}", file=sys.stderr)
             if result.rejected_path:
                 print(f"rejected rows: {result.rejected_path}", file=sys.stderr)
+            elif result.rejected and len(result.rejected_preview):
+                for row, reason in result.rejected_preview[["row", "reason"]].head(10).itertuples(index=False):
+                    where = "?" if pd.isna(row) else int(row)
+                    print(f"rejected (dry run, no file written): row {where}: {reason}", file=sys.stderr)
             print(result.summary(), flush=True)
     return status

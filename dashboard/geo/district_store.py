@@ -26,7 +26,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..store.db import Store
+from ..store.derive import refresh_attribution
 from . import districts as D
+from .places import place_with_districts
 from .provinces import province_centroids
 
 META_KEY = "district_boundaries"
@@ -120,9 +123,6 @@ def _replace_table(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, 
 
 
 def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_points: pd.DataFrame) -> Change:
-    from ..ingest.places import place_with_districts
-    from ..store.derive import refresh_attribution
-
     con.execute("UPDATE incidents SET district_as_written = district WHERE district_as_written IS NULL")
     frame = con.execute(
         """SELECT incident_id, country, province, district, district_as_written, latitude, longitude,
@@ -175,7 +175,7 @@ def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_p
     )
 
 
-def sync(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> Change:
+def sync(store: Store, folder: Path | None = None) -> Change:
     """Make the store agree with the district files, in one transaction.
 
     Replaces ``admin_districts`` with the stored polygons' attributes and
@@ -184,20 +184,15 @@ def sync(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> Change:
     """
     districts = D.load_districts(folder)
     entries = D.registry(folder)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction() as con:
         old_points = con.execute("SELECT latitude, longitude FROM admin_districts").df()
         _replace_table(con, districts, entries)
         change = _reassign(con, districts, old_points)
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, D.fingerprint(folder)])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return change
 
 
-def add_boundaries(con: duckdb.DuckDBPyConnection, prepared: D.Prepared, folder: Path | None = None) -> Change:
+def add_boundaries(store: Store, prepared: D.Prepared, folder: Path | None = None) -> Change:
     """Save a prepared district layer (replacing that country's) and update the store.
 
     All or nothing: if the store cannot be updated, the previous files return.
@@ -205,7 +200,7 @@ def add_boundaries(con: duckdb.DuckDBPyConnection, prepared: D.Prepared, folder:
     backup = D.stash(prepared.iso3, folder)
     try:
         D.save(prepared, folder)
-        change = sync(con, folder)
+        change = sync(store, folder)
     except BaseException:
         D.unstash(backup, prepared.iso3, folder)
         raise
@@ -214,7 +209,7 @@ def add_boundaries(con: duckdb.DuckDBPyConnection, prepared: D.Prepared, folder:
     return change
 
 
-def remove_boundaries(con: duckdb.DuckDBPyConnection, iso3: str, folder: Path | None = None) -> Change:
+def remove_boundaries(store: Store, iso3: str, folder: Path | None = None) -> Change:
     """Delete a country's district layer and put its incidents back as their sources wrote them."""
     iso3 = D.country_code(iso3)
     backup = D.stash(iso3, folder)
@@ -222,7 +217,7 @@ def remove_boundaries(con: duckdb.DuckDBPyConnection, iso3: str, folder: Path | 
         raise D.BoundaryError(f"No district boundaries for {D.COUNTRIES[iso3]} to remove.")
     try:
         D.delete(iso3, folder)
-        change = sync(con, folder)
+        change = sync(store, folder)
     except BaseException:
         D.unstash(backup, iso3, folder)
         raise

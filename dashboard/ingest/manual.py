@@ -16,13 +16,14 @@ import uuid
 from collections import Counter
 from datetime import date, datetime, timezone
 
-import duckdb
 import pandas as pd
 
+from ..store.db import Store
 from ..store.derive import refresh_attribution
 from ..store.schema import ATTRIBUTION_KINDS
 from . import native
-from .pipeline import _resolver, prepare
+from .normalise import resolver
+from .pipeline import prepare
 from .write import write_batch
 
 ORIGIN = "manual"
@@ -49,7 +50,7 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def add_incident(con: duckdb.DuckDBPyConnection, fields: dict) -> str:
+def add_incident(store: Store, fields: dict) -> str:
     """Write one incident; returns its incident_id.
 
     ``fields`` uses the native template's names (``native.TEMPLATE_COLUMNS``):
@@ -63,13 +64,18 @@ def add_incident(con: duckdb.DuckDBPyConnection, fields: dict) -> str:
     row = {c: _cell(fields.get(c)) for c in native.TEMPLATE_COLUMNS}
     if not row["event_id"]:
         row["event_id"] = f"M{datetime.now(timezone.utc):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
-    exists = con.execute(
-        "SELECT incident_id FROM incidents WHERE origin = ? AND origin_event_id = ?", [ORIGIN, row["event_id"]]
-    ).fetchone()
+    con = store.cursor()
+    try:
+        exists = con.execute(
+            "SELECT incident_id FROM incidents WHERE origin = ? AND origin_event_id = ?", [ORIGIN, row["event_id"]]
+        ).fetchone()
+        resolve = resolver(con)
+    finally:
+        con.close()
     if exists:
         raise EntryError(f"an incident with event id {row['event_id']!r} already exists ({exists[0]})")
     raw = pd.DataFrame([row], index=pd.RangeIndex(1, 2)).astype("str")
-    inc, events, rejected, skipped = prepare(raw, native, _resolver(con), Counter())
+    inc, events, rejected, skipped = prepare(raw, native, resolve, Counter())
     if rejected.notna().any():
         raise EntryError(rejected.dropna().iloc[0])
     if skipped.notna().any():
@@ -77,7 +83,7 @@ def add_incident(con: duckdb.DuckDBPyConnection, fields: dict) -> str:
     inc = inc.copy()
     inc["source_urls"] = [[u for u in str(s or "").split(" | ") if u] for s in inc["source_urls"]]
     result = write_batch(
-        con, ORIGIN, inc, events, file_name=f"manual entry: {row['date']} {row['place'] or row['district'] or row['province'] or row['country']}",
+        store, ORIGIN, inc, events, file_name=f"manual entry: {row['date']} {row['place'] or row['district'] or row['province'] or row['country']}",
         counts={"read": 1, "skipped": 0, "rejected": 0},
     )
     if result.loaded != 1:  # raced with another entry of the same id
@@ -116,7 +122,7 @@ def _statement(raw: dict, resolve, incident_date: date, precision: str, today: d
     }
 
 
-def add_statements(con: duckdb.DuckDBPyConnection, incident_id: str, statements: list[dict],
+def add_statements(store: Store, incident_id: str, statements: list[dict],
                    today: date | None = None) -> str:
     """Add attribution statements to an existing incident; returns the batch id.
 
@@ -128,14 +134,18 @@ def add_statements(con: duckdb.DuckDBPyConnection, incident_id: str, statements:
     """
     if not statements:
         raise EntryError("nothing to add")
-    row = con.execute("SELECT date, date_precision FROM incidents WHERE incident_id = ?", [incident_id]).fetchone()
+    con = store.cursor()
+    try:
+        row = con.execute("SELECT date, date_precision FROM incidents WHERE incident_id = ?",
+                          [incident_id]).fetchone()
+        resolve = resolver(con)
+    finally:
+        con.close()
     if row is None:
         raise EntryError(f"no incident {incident_id!r}")
-    resolve = _resolver(con)
     checked = [_statement(s, resolve, row[0], row[1], today or date.today()) for s in statements]
     batch_id = _batch_id()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction() as con:
         start = con.execute(
             "SELECT coalesce(max(seq), 0) FROM attribution_events WHERE incident_id = ?", [incident_id]
         ).fetchone()[0]
@@ -157,85 +167,4 @@ def add_statements(con: duckdb.DuckDBPyConnection, incident_id: str, statements:
             "INSERT INTO import_batches VALUES (?, ?, ?, NULL, now()::TIMESTAMP, ?, ?, 0, 0, 0)",
             [batch_id, ORIGIN, f"manual: {n} statement{'s' if n > 1 else ''} added to {incident_id}", n, n],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return batch_id
-
-
-# --- group names ---------------------------------------------------------------
-UNCERTAIN = re.compile(r"\band/or\b", re.I)
-
-
-def resolve_unknown_names(con: duckdb.DuckDBPyConnection) -> int:
-    """Give a group to stored statements whose name as written now matches one
-    (after aliases were added). Uncertain names ("X and/or Y") are left alone.
-    Returns the number of statements updated."""
-    names = [r[0] for r in con.execute(
-        "SELECT DISTINCT group_as_written FROM attribution_events WHERE group_id IS NULL AND group_as_written IS NOT NULL"
-    ).fetchall()]
-    resolve = _resolver(con)
-    found = [(n, g) for n in names if not UNCERTAIN.search(n) for g in [resolve(n)] if g]
-    if not found:
-        return 0
-    mapping = pd.DataFrame(found, columns=["name", "group_id"])
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("_alias_map", mapping)
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _alias_touched AS
-               SELECT DISTINCT e.incident_id FROM attribution_events e JOIN _alias_map m
-               ON e.group_as_written = m.name WHERE e.group_id IS NULL"""
-        )
-        n = con.execute(
-            """UPDATE attribution_events SET group_id = m.group_id, updated_at = now()::TIMESTAMP
-               FROM _alias_map m
-               WHERE attribution_events.group_id IS NULL AND attribution_events.group_as_written = m.name"""
-        ).fetchone()[0]
-        con.execute("""UPDATE incidents SET updated_at = now()::TIMESTAMP
-                       WHERE incident_id IN (SELECT incident_id FROM _alias_touched)""")
-        refresh_attribution(con, "_alias_touched")
-        con.execute("DROP TABLE _alias_touched")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("_alias_map")
-    return int(n)
-
-
-def reload_aliases(con: duckdb.DuckDBPyConnection) -> int:
-    """Read the group alias files again (shipped, then the analyst's own), then
-    resolve stored names that now match. Returns statements updated."""
-    from ..store.derive import refresh_group_roots
-    from .reference import load_groups
-
-    load_groups(con)
-    refresh_group_roots(con)
-    return resolve_unknown_names(con)
-
-
-def add_alias(con: duckdb.DuckDBPyConnection, alias: str, group_id: str) -> int:
-    """Append ``alias,group_id`` to the analyst's ``<data dir>/group_aliases.csv``
-    and apply it. Returns the number of stored statements it resolved."""
-    import csv
-
-    from .. import config
-
-    alias, group_id = _cell(alias), _cell(group_id)
-    if not alias:
-        raise EntryError("give the name as written")
-    if UNCERTAIN.search(alias):
-        raise EntryError("an uncertain name ('X and/or Y') cannot stand for one group")
-    if not con.execute("SELECT 1 FROM groups WHERE group_id = ?", [group_id]).fetchone():
-        raise EntryError(f"no group {group_id!r}")
-    path = config.data_dir() / "group_aliases.csv"
-    new = not path.exists() or path.stat().st_size == 0
-    with open(path, "a", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        if new:
-            writer.writerow(["alias", "group_id"])
-        writer.writerow([alias, group_id])
-    return reload_aliases(con)

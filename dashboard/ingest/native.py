@@ -18,6 +18,8 @@ also kept with each event.
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from .validate import none_if_blank, parse_dates, text
@@ -100,10 +102,7 @@ def map_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     }, index=raw.index)
     blank_id = (event_id == "") & (date_raw != "")
     if blank_id.any():
-        keys = inc.loc[blank_id, ["date_raw", "country", "province", "district", "place", "latitude",
-                                  "longitude", "killed", "injured", "summary"]].astype(str)
-        hashed = pd.util.hash_pandas_object(keys, index=False)
-        inc.loc[blank_id, "origin_event_id"] = "auto-" + hashed.map("{:016x}".format)
+        inc.loc[blank_id, "origin_event_id"] = auto_ids(inc.loc[blank_id])
     claim_raw = _get(raw, "claim_date")
     claim_date = parse_dates(claim_raw, DAY_FORMATS)
     bad_claim = (claim_raw != "") & claim_date.isna()
@@ -144,3 +143,18 @@ def group_events(raw: pd.DataFrame, claim_date: pd.Series, first_url: pd.Series)
     ev["note"] = "native template"
     ev["resolve"] = True
     return ev
+
+
+AUTO_ID_FIELDS = ("date_raw", "country", "province", "district", "place", "latitude", "longitude",
+                  "killed", "injured", "summary")
+
+
+def auto_ids(rows: pd.DataFrame) -> pd.Series:
+    """An id for rows the analyst left without ``event_id``: ``auto-`` and the first 16
+    hex digits of the SHA-256 of the row's fields as written (trimmed, blanks as
+    empty text, joined by a unit separator). The same row gets the same id in any
+    file, on any machine and with any pandas version, so importing it again adds
+    nothing."""
+    text = rows.reindex(columns=list(AUTO_ID_FIELDS)).astype(object).where(rows.notna(), "")
+    joined = text.apply(lambda r: "\x1f".join(str(v).strip() for v in r), axis=1)
+    return "auto-" + joined.map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()[:16])

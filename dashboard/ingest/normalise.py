@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import duckdb
 
@@ -28,3 +29,22 @@ def resolve_group(lookup: dict[str, str], name: str | None) -> str | None:
     if name is None or not str(name).strip():
         return None
     return lookup.get(alias_key(name))
+
+
+def resolver(con: duckdb.DuckDBPyConnection) -> Callable[[str], str | None]:
+    """name as written -> group_id: the alias table, then an abbreviation the
+    name carries ('TTP: …', '… (ISKP)') when it is a group's own id."""
+    lookup = group_lookup(con)
+    ids = {alias_key(g): g for g in set(lookup.values())}
+
+    def resolve(name: str) -> str | None:
+        found = resolve_group(lookup, name)
+        if found:
+            return found
+        for pattern in (r"^([^:()]{2,15}):", r"\(([^()]{2,15})\)\s*$"):
+            m = re.search(pattern, name)
+            if m and alias_key(m.group(1)) in ids:
+                return ids[alias_key(m.group(1))]
+        return None
+
+    return resolve

@@ -32,9 +32,10 @@ import pyarrow.csv as pacsv
 
 from .. import config
 from ..export import safe_frame
+from ..store.db import Store
 from .detect import ADAPTERS, LABELS, FileInfo, FileRejected, column_key, sniff
-from .normalise import alias_key, group_lookup, resolve_group
-from .places import place_incidents
+from .normalise import resolver
+from ..geo.places import place_incidents
 from .validate import check, clean_districts
 from .write import write_tables
 
@@ -162,25 +163,6 @@ def preview(info: FileInfo, rows: int = 20) -> pd.DataFrame:
 
 
 # --- groups ----------------------------------------------------------------
-def _resolver(con: duckdb.DuckDBPyConnection) -> Callable[[str], str | None]:
-    """name as written -> group_id: the alias table, then an abbreviation the
-    name carries ('TTP: …', '… (ISKP)') when it is a group's own id."""
-    lookup = group_lookup(con)
-    ids = {alias_key(g): g for g in set(lookup.values())}
-
-    def resolve(name: str) -> str | None:
-        found = resolve_group(lookup, name)
-        if found:
-            return found
-        for pattern in (r"^([^:()]{2,15}):", r"\(([^()]{2,15})\)\s*$"):
-            m = re.search(pattern, name)
-            if m and alias_key(m.group(1)) in ids:
-                return ids[alias_key(m.group(1))]
-        return None
-
-    return resolve
-
-
 def _events(ev: pd.DataFrame, good: pd.DataFrame, resolve, unknown: Counter) -> pd.DataFrame:
     """Adapter events of kept rows, with origin_event_id, seq and group_id."""
     ev = ev[ev["_row"].isin(good.index)].copy()
@@ -267,9 +249,11 @@ def _drop_stage(con: duckdb.DuckDBPyConnection) -> None:
 
 # --- rejected rows ---------------------------------------------------------
 class _RejectedFile:
-    """Rejected rows, appended chunk by chunk to a formula-safe CSV."""
+    """Rejected rows, appended chunk by chunk to a formula-safe CSV (with ``write``;
+    otherwise only the preview of the first ``PREVIEW_REJECTED`` is kept)."""
 
-    def __init__(self, source_name: str, folder: Path | None):
+    def __init__(self, source_name: str, folder: Path | None, write: bool = True):
+        self.write = write
         self.folder = folder or (config.data_dir() / "rejected")
         stem = re.sub(r"[^\w.-]+", "_", Path(source_name).stem)[:80] or "file"
         self.path = self.folder / f"{stem}-{datetime.now():%Y%m%d-%H%M%S}-rejected.csv"
@@ -280,10 +264,11 @@ class _RejectedFile:
     def add(self, rows: pd.DataFrame) -> None:
         if rows.empty:
             return
-        if self.written == 0:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        safe_frame(rows).to_csv(self.path, mode="a" if self.written else "w", header=not self.written,
-                                index=False, encoding="utf-8" if self.written else "utf-8-sig")
+        if self.write:
+            if self.written == 0:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            safe_frame(rows).to_csv(self.path, mode="a" if self.written else "w", header=not self.written,
+                                    index=False, encoding="utf-8" if self.written else "utf-8-sig")
         self.written += len(rows)
         if self.kept < PREVIEW_REJECTED:
             self.preview.append(rows.head(PREVIEW_REJECTED - self.kept))
@@ -300,7 +285,7 @@ def _rejected_rows(raw: pd.DataFrame, reasons: pd.Series) -> pd.DataFrame:
 
 # --- the whole file --------------------------------------------------------
 def ingest_file(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     path: str | Path,
     fmt: str | None = None,
     *,
@@ -312,17 +297,17 @@ def ingest_file(
 ) -> IngestResult:
     """Import one CSV/XLSX file into the store (or, with ``dry_run``, only count).
 
-    ``con`` should be a cursor of its own (staging tables are per connection).
     Raises ``FileRejected`` (one-line reason) when the file as a whole cannot be
-    read; nothing is written then.
+    read; nothing is written then. With ``dry_run`` nothing is written anywhere,
+    not even the rejected-rows file (the preview of rejected rows is kept).
     """
     info = sniff(path, fmt)
-    return ingest_info(con, info, dry_run=dry_run, progress=progress, file_name=file_name,
+    return ingest_info(store, info, dry_run=dry_run, progress=progress, file_name=file_name,
                        rejected_dir=rejected_dir, chunk_rows=chunk_rows)
 
 
 def ingest_info(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     info: FileInfo,
     *,
     dry_run: bool = False,
@@ -336,8 +321,9 @@ def ingest_info(
     started = time.perf_counter()
     name = file_name or info.path.name
     result = IngestResult(name, info.format, info.sha256, dry_run=dry_run, notes=list(info.notes))
-    rejected = _RejectedFile(name, rejected_dir)
+    rejected = _RejectedFile(name, rejected_dir, write=not dry_run)
     bad_lines: list = []
+    con = store.cursor()  # staging tables belong to this cursor
     try:
         _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows)
         if bad_lines:
@@ -353,11 +339,13 @@ def ingest_info(
             raise FileRejected("no data rows under the header")
         if progress:
             progress(1.0, result.read, "writing")
-        _finish(con, result, origin or info.format, dry_run)
+        _finish(store, con, result, origin or info.format, dry_run)
     finally:
         _drop_stage(con)
-    if rejected.written:
+        con.close()
+    if rejected.written and not dry_run:
         result.rejected_path = rejected.path
+    if rejected.kept:
         result.rejected_preview = pd.concat(rejected.preview, ignore_index=True)
     result.seconds = time.perf_counter() - started
     return result
@@ -365,7 +353,7 @@ def ingest_info(
 
 def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows) -> None:
     adapter = ADAPTERS[info.format]
-    resolve = _resolver(con)
+    resolve = resolver(con)
     con.execute(_STAGE_INC)
     con.execute(_STAGE_EV)
     # Mapped chunks are appended to the staging tables a few at a time: one INSERT
@@ -401,7 +389,7 @@ def _stage_pending(con: duckdb.DuckDBPyConnection, pending: list[tuple[pd.DataFr
     _stage(con, good, events)
 
 
-def _finish(con: duckdb.DuckDBPyConnection, result: IngestResult, origin: str, dry_run: bool) -> None:
+def _finish(store: Store, con: duckdb.DuckDBPyConnection, result: IngestResult, origin: str, dry_run: bool) -> None:
     """Drop rows repeated within the file, then write (or count what would be written)."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _stage_dup AS SELECT _row FROM _stage_inc
@@ -422,21 +410,8 @@ def _finish(con: duckdb.DuckDBPyConnection, result: IngestResult, origin: str, d
         return
     counts = {"read": result.read, "skipped": result.skipped, "rejected": result.rejected,
               "duplicates_extra": int(in_file)}
-    written = write_tables(con, origin, "_stage_inc", "_stage_ev", file_name=result.file_name,
+    written = write_tables(store, con, origin, "_stage_inc", "_stage_ev", file_name=result.file_name,
                            sha256=result.sha256, counts=counts)
     result.batch_id = written.batch_id
     result.loaded = written.loaded
     result.duplicates = written.duplicates + int(in_file)
-
-
-# --- the batch list --------------------------------------------------------
-def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Import batches, newest first, with their counts."""
-    return con.execute(
-        """SELECT batch_id, origin, file_name, sha256, imported_at, n_read AS "read",
-                  n_loaded AS loaded, n_duplicates AS duplicates, n_skipped AS skipped,
-                  n_rejected AS rejected,
-                  (SELECT count(*) FROM incidents i WHERE i.batch_id = b.batch_id) AS incidents_now,
-                  (SELECT count(*) FROM attribution_events e WHERE e.batch_id = b.batch_id) AS events_now
-           FROM import_batches b ORDER BY imported_at DESC, batch_id"""
-    ).df()

@@ -2,7 +2,8 @@
 
 Loading is idempotent: a fingerprint of the files is kept in ``meta``; when the
 files change (a new release of the dataset), the reference rows are replaced in
-one transaction. Rows imported from other files are never touched.
+one transaction. Rows imported from other files, and statements an analyst
+added by hand to reference incidents, are never touched.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from .. import config
-from .normalise import alias_key
-from .places import place_incidents
-from .write import write_batch
+from ..geo.places import place_incidents
+from ..store.db import Store
+from .groups import load_groups, resolve_unknown_names
+from .write import remove_batch, write_batch
 
 ORIGIN = "reference"
 FILES = ("incidents.csv", "attribution_events.csv", "groups.csv", "group_aliases.csv", "milestones.csv")
@@ -32,28 +33,6 @@ def fingerprint(folder: Path = config.DEFAULT_DATA) -> str:
         digest.update(name.encode())
         digest.update((folder / name).read_bytes())
     return digest.hexdigest()
-
-
-def load_groups(con: duckdb.DuckDBPyConnection, folder: Path = config.DEFAULT_DATA) -> None:
-    """Upsert groups and aliases: the shipped file, then the analyst's own
-    ``group_aliases.csv`` in the data directory (columns alias, group_id), if any."""
-    groups = _read("groups.csv", folder)
-    for row in groups.itertuples(index=False):
-        con.execute(
-            "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, ?, ?)",
-            [row.group_id, row.name, row.parent_id, row.colour, row.note],
-        )
-    alias_files = [folder / "group_aliases.csv", config.data_dir() / "group_aliases.csv"]
-    for path in alias_files:
-        if not path.exists():
-            continue
-        aliases = pd.read_csv(path, dtype=str, keep_default_na=False)
-        for alias, group_id in zip(aliases["alias"], aliases["group_id"]):
-            if alias.strip() and group_id.strip():
-                con.execute(
-                    "INSERT OR REPLACE INTO group_aliases VALUES (?, ?, ?)",
-                    [alias_key(alias), alias.strip(), group_id.strip()],
-                )
 
 
 def reference_frames(folder: Path = config.DEFAULT_DATA) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -76,35 +55,33 @@ def reference_frames(folder: Path = config.DEFAULT_DATA) -> tuple[pd.DataFrame, 
     return inc, ev
 
 
-def ensure_default_data(con: duckdb.DuckDBPyConnection, folder: Path = config.DEFAULT_DATA) -> bool:
-    """Load or refresh the default dataset; returns True when anything was written."""
-    from ..store.derive import refresh_group_roots
-
+def ensure_default_data(store: Store, folder: Path = config.DEFAULT_DATA) -> bool:
+    """Load or refresh the default dataset; returns True when its rows were (re)written."""
     stamp = fingerprint(folder)
     # Groups and aliases are re-read on every open: the analyst's own alias file may
     # have grown since, and names that were unknown may now resolve.
-    load_groups(con, folder)
-    refresh_group_roots(con)
-    row = con.execute("SELECT value FROM meta WHERE key = 'default_data'").fetchone()
+    load_groups(store, folder)
+    con = store.cursor()
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'default_data'").fetchone()
+        old = [b for (b,) in con.execute("SELECT batch_id FROM import_batches WHERE origin = ?", [ORIGIN]).fetchall()]
+    finally:
+        con.close()
     if row and row[0] == stamp:
-        from .manual import resolve_unknown_names
-
-        resolve_unknown_names(con)
+        resolve_unknown_names(store)
         return False
     inc, ev = reference_frames(folder)
-    old = con.execute("SELECT batch_id FROM import_batches WHERE origin = ?", [ORIGIN]).fetchall()
-    if old:
-        from .write import remove_batch
-
-        for (batch_id,) in old:
-            remove_batch(con, batch_id)
-    write_batch(con, ORIGIN, inc, ev, file_name="data/default", sha256=stamp,
-                batch_id=f"reference-{stamp[:12]}")
     milestones = _read("milestones.csv", folder)
-    con.execute("DELETE FROM milestones")
-    con.executemany(
-        "INSERT INTO milestones VALUES (?, ?, ?, ?)",
-        milestones[["date", "date_precision", "label", "source_url"]].values.tolist(),
-    )
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('default_data', ?)", [stamp])
+    with store.transaction() as con:  # the old release out and the new one in, or neither
+        for batch_id in old:
+            remove_batch(store, batch_id)
+        write_batch(store, ORIGIN, inc, ev, file_name="data/default", sha256=stamp,
+                    batch_id=f"reference-{stamp[:12]}")
+        con.execute("DELETE FROM milestones")
+        con.executemany(
+            "INSERT INTO milestones VALUES (?, ?, ?, ?)",
+            milestones[["date", "date_precision", "label", "source_url"]].values.tolist(),
+        )
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('default_data', ?)", [stamp])
+    resolve_unknown_names(store)
     return True

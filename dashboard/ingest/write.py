@@ -1,8 +1,10 @@
-"""The one way rows enter the store: a batch, in one transaction.
+"""The one way rows enter the store: a batch, in one of the store's transactions.
 
 A batch lands wholly or not at all. An incident already in the store (same
 origin dataset and its own event id) is a duplicate and is not written again;
-nor are its attribution events.
+nor are its attribution events. The duplicate check and the insert run in one
+``Store.transaction`` (one lock per process), so two sessions importing the
+same file at once load it once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
+from ..store.db import Store
 from ..store.derive import refresh_attribution
 
 INCIDENT_COLUMNS = [
@@ -50,7 +53,7 @@ def _conform(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def write_batch(
-    con: duckdb.DuckDBPyConnection,
+    store: Store,
     origin: str,
     incidents: pd.DataFrame,
     events: pd.DataFrame | None = None,
@@ -71,23 +74,25 @@ def write_batch(
     inc["origin_event_id"] = inc["origin_event_id"].astype(str)
     ev = _conform(events if events is not None else pd.DataFrame(), EVENT_COLUMNS)
     ev["origin_event_id"] = ev["origin_event_id"].astype(str)
-    con.register("_batch_incidents", inc)
-    con.register("_batch_events", ev)
-    try:
-        return write_tables(con, origin, "_batch_incidents", "_batch_events", file_name=file_name,
-                            sha256=sha256, counts=counts, batch_id=batch_id)
-    finally:
-        for view in ("_batch_incidents", "_batch_events"):
-            try:
-                con.unregister(view)
-            except Exception:
-                pass
+    with store.transaction() as con:
+        con.register("_batch_incidents", inc)
+        con.register("_batch_events", ev)
+        try:
+            return write_tables(store, con, origin, "_batch_incidents", "_batch_events", file_name=file_name,
+                                sha256=sha256, counts=counts, batch_id=batch_id)
+        finally:
+            for view in ("_batch_incidents", "_batch_events"):
+                try:
+                    con.unregister(view)
+                except duckdb.Error:
+                    pass  # a failed write aborted the transaction; the views go with its cursor
 
 
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def write_tables(
+    store: Store,
     con: duckdb.DuckDBPyConnection,
     origin: str,
     incidents_table: str,
@@ -102,15 +107,15 @@ def write_tables(
     a large import), so the rows never have to sit in one DataFrame.
 
     They have at least the columns of ``INCIDENT_COLUMNS`` / ``EVENT_COLUMNS``, with
-    the store's types. Same single transaction and dedup as ``write_batch``.
+    the store's types, and live in ``con`` (a cursor of ``store``: temporary tables
+    belong to one cursor). Same single transaction and dedup as ``write_batch``.
     """
     for name in (incidents_table, events_table):
         if not _TABLE_NAME.match(name):
             raise ValueError(f"not a table name: {name!r}")
     batch_id = batch_id or f"{origin}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     counts = dict(counts or {})
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         n_in = int(con.execute(f"SELECT count(*) FROM {incidents_table}").fetchone()[0])
         # In date order: each stored row group then spans a short stretch of dates, so
         # date filters and "newest first" skip most of the table (zonemaps). Rows go
@@ -166,17 +171,17 @@ def write_tables(
         )
         con.execute("DROP TABLE _batch_new")
         con.execute("DROP TABLE _batch_known")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return BatchResult(batch_id, counts["loaded"], counts["duplicates"])
 
 
-def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
-    """Delete one import batch and everything it brought; returns incidents removed."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+def remove_batch(store: Store, batch_id: str) -> int:
+    """Delete one import batch and exactly the rows it wrote; returns incidents removed.
+
+    Statements that another batch or an analyst added to this batch's incidents
+    are kept (``batch_id`` says who wrote a row): they reattach when the same
+    incidents are imported again.
+    """
+    with store.transaction() as con:
         n = con.execute("SELECT count(*) FROM incidents WHERE batch_id = ?", [batch_id]).fetchone()[0]
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _touched AS
@@ -184,19 +189,11 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> int:
                UNION SELECT incident_id FROM attribution_events WHERE batch_id = ?""",
             [batch_id, batch_id],
         )
-        con.execute(
-            """DELETE FROM attribution_events WHERE batch_id = ?
-               OR incident_id IN (SELECT incident_id FROM incidents WHERE batch_id = ?)""",
-            [batch_id, batch_id],
-        )
+        con.execute("DELETE FROM attribution_events WHERE batch_id = ?", [batch_id])
         con.execute("DELETE FROM incidents WHERE batch_id = ?", [batch_id])
         con.execute("DELETE FROM import_batches WHERE batch_id = ?", [batch_id])
         # Recompute the standing of every incident the batch touched (events it
         # added to older incidents included).
         refresh_attribution(con, "_touched")
         con.execute("DROP TABLE _touched")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return int(n)

@@ -1,4 +1,4 @@
-"""Derived tables, recomputed after every write.
+"""Derived tables, recomputed after every write (inside the writer's transaction).
 
 ``group_roots``: each group's top-level parent (JuA -> TTP).
 ``incident_groups``: one row per (incident, group) with the group's standing:
@@ -82,7 +82,7 @@ SELECT s.incident_id, s.group_id, coalesce(r.root_id, s.group_id) AS root_id,
        k.incident_key, {facts}
 FROM standing s JOIN inc USING (incident_id)
 LEFT JOIN group_roots r ON r.group_id = s.group_id
-LEFT JOIN incidents k ON k.incident_id = s.incident_id
+JOIN incidents k ON k.incident_id = s.incident_id  -- statements whose incident was removed wait, uncounted
 """
 
 _CLAIMS = """
@@ -145,19 +145,14 @@ GROUP BY incident_key, root_id
 
 def ensure_derived(con: duckdb.DuckDBPyConnection) -> bool:
     """Recompute every derived table when they were made by another version of
-    this module (``DERIVED_VERSION``); returns True when it did."""
+    this module (``DERIVED_VERSION``); returns True when it did. Runs inside the
+    caller's transaction (``Store.transaction``)."""
     row = con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone()
     if row and row[0] == DERIVED_VERSION:
         return False
-    con.execute("BEGIN TRANSACTION")
-    try:
-        refresh_group_roots(con)
-        refresh_attribution(con)
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('derived_version', ?)", [DERIVED_VERSION])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    refresh_group_roots(con)
+    refresh_attribution(con)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('derived_version', ?)", [DERIVED_VERSION])
     return True
 
 

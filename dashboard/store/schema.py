@@ -1,6 +1,6 @@
 """Schema of the store, as an ordered list of migrations.
 
-Each migration is a list of SQL statements. ``migrate`` applies the ones a
+Each migration is a list of SQL statements. ``Store`` (db.py) applies the ones a
 database has not seen yet, in one transaction each, and records the version in
 ``schema_version``. Never edit a released migration: append a new one.
 """
@@ -242,26 +242,3 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
-
-
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring a database to ``SCHEMA_VERSION``; returns the number of migrations applied."""
-    version = current_version(con)
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"The database is at schema version {version}, newer than this program "
-            f"({SCHEMA_VERSION}). Upgrade the dashboard or point DASHBOARD_DB at another file."
-        )
-    applied = 0
-    for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for sql in statements:
-                con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?)", [number])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        applied += 1
-    return applied

@@ -3,7 +3,8 @@
 The URL is the source of truth: on a session's first run (or when the URL's
 query string changes underneath us) the Filter is parsed from it; after the
 widgets run, the Filter they describe is written back to the URL, so a copied
-URL reproduces the view.
+URL reproduces the view. The widgets are drawn from ``filters.DIMENSIONS``:
+one widget per dimension, its key ``f_<URL key>``.
 """
 
 from __future__ import annotations
@@ -12,23 +13,16 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from .. import queries
-from ..filters import BASES, Filter
+from .. import pagedata
+from ..filters import BASES, DIMENSIONS, PAGE_KEYS, Dimension, Filter
 from . import state
 
 PRESETS = ("All dates", "Last 30 days", "Last 90 days", "Last 12 months", "Custom")
 YEAR_PRESET = "Year {}"
-PAGE_KEYS = ("incident",)  # page-level keys the sidebar leaves in the URL
 
-KEYS = {
-    "countries": "f_country",
-    "provinces": "f_province",
-    "districts": "f_district",
-    "groups": "f_group",
-    "attack_types": "f_attack",
-    "target_types": "f_target",
-    "datasets": "f_dataset",
-}
+
+def widget_key(dim: Dimension) -> str:
+    return f"f_{dim.key}"
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -45,12 +39,11 @@ def _preset_range(preset: str, last: date) -> tuple[date | None, date | None]:
     return None, None
 
 
-def _load_into_widgets(filt: Filter, presets: list[str], last: date) -> None:
-    for attr, key in KEYS.items():
-        st.session_state[key] = list(getattr(filt, attr))
-    st.session_state["f_basis"] = filt.basis
-    st.session_state["f_min_killed"] = filt.min_killed
-    st.session_state["f_q"] = filt.q
+def _load_into_widgets(filt: Filter, presets: list[str], first: date, last: date) -> None:
+    for dim in DIMENSIONS:
+        if dim.widget in ("multiselect", "radio", "number", "text"):
+            value = getattr(filt, dim.attr)
+            st.session_state[widget_key(dim)] = list(value) if isinstance(value, tuple) else value
     preset = "All dates"
     if filt.date_from or filt.date_to:
         preset = next(
@@ -59,15 +52,46 @@ def _load_into_widgets(filt: Filter, presets: list[str], last: date) -> None:
             "Custom",
         )
     st.session_state["f_preset"] = preset
-    st.session_state["f_dates"] = (filt.date_from or st.session_state.get("_first"), filt.date_to or last)
+    st.session_state["f_dates"] = (filt.date_from or first, filt.date_to or last)
+
+
+# --- one function per widget kind: (container, dimension, options) -> value(s) ------------
+def _dates(box, dim: Dimension, presets: list[str], last: date) -> dict:
+    preset = box.selectbox(dim.label, presets, key="f_preset")
+    if preset == "Custom":
+        picked = box.date_input(
+            "From – to", key="f_dates", min_value=date(1970, 1, 1), max_value=date(2100, 1, 1),
+            format="YYYY-MM-DD", help="Type a date and press Enter, or pick one.",
+        )
+        date_from, date_to = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, None)
+    else:
+        date_from, date_to = _preset_range(preset, last)
+    if preset.startswith("Last"):
+        box.caption(f"Counted back from the latest incident, {last:%d %b %Y}.")
+    return {"date_from": date_from, "date_to": date_to}
+
+
+def _widget(box, dim: Dimension, options: list[str], names: dict[str, str]):
+    key = widget_key(dim)
+    if dim.widget == "multiselect":
+        fmt = (lambda g: f"{g} — {names[g]}" if names.get(g, g) != g else g) if dim.attr == "groups" else str
+        return tuple(box.multiselect(dim.label, options, key=key, placeholder=dim.placeholder,
+                                     format_func=fmt, help=dim.help or None))
+    if dim.widget == "radio":
+        return box.radio(dim.label, list(BASES), key=key, format_func=lambda b: BASES[b].capitalize(),
+                         help=dim.help or None)
+    if dim.widget == "number":
+        return int(box.number_input(dim.label, min_value=0, step=1, key=key) or 0)
+    if dim.widget == "text":
+        return (box.text_input(dim.label, key=key, max_chars=200, placeholder=dim.placeholder) or "").strip()
+    raise ValueError(f"no widget {dim.widget!r}")
 
 
 def render() -> Filter:
     """Draw the sidebar; store and return the current Filter."""
-    vocab = state.vocabulary()
-    first, last = queries.data_range(state.cursor())
-    first, last = first or date(2021, 1, 1), last or date.today()
-    st.session_state["_first"] = first
+    a = state.answers()
+    data = pagedata.sidebar(a)
+    vocab, first, last = data.vocabulary, data.first, data.last
     years = [YEAR_PRESET.format(y) for y in range(last.year, first.year - 1, -1)]
     presets = list(PRESETS[:-1]) + years + ["Custom"]
 
@@ -77,66 +101,27 @@ def render() -> Filter:
         filt, notes = Filter.from_query(query, vocab)
         st.session_state["filter"] = filt
         st.session_state["filter_notices"] = notes
-        _load_into_widgets(filt, presets, last)
-    elif not query and st.session_state.get("_url_written") not in (None, "[]"):
-        # The page changed and the URL lost its query: keep the Filter, rewrite the URL below.
-        pass
+        _load_into_widgets(filt, presets, first, last)
 
     sb = st.sidebar
     sb.header("Filters")
     if sb.button("Reset filters", width="stretch", help="Back to every incident"):
-        _load_into_widgets(Filter(), presets, last)
+        _load_into_widgets(Filter(), presets, first, last)
         st.session_state["filter_notices"] = []
 
-    preset = sb.selectbox("Dates", presets, key="f_preset")
-    if preset == "Custom":
-        picked = sb.date_input(
-            "From – to", key="f_dates", min_value=date(1970, 1, 1), max_value=date(2100, 1, 1),
-            format="YYYY-MM-DD",
-        )
-        date_from, date_to = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, None)
-    else:
-        date_from, date_to = _preset_range(preset, last)
-    if preset.startswith("Last"):
-        sb.caption(f"Counted back from the latest incident, {last:%d %b %Y}.")
+    more_keys = [widget_key(d) for d in DIMENSIONS if d.section == "more"]
+    more = None  # the "More filters" expander, opened where its first dimension comes
+    values: dict = {}
+    for dim in DIMENSIONS:
+        if dim.section == "more" and more is None:
+            more = sb.expander("More filters", expanded=any(st.session_state.get(k) for k in more_keys))
+        box = sb if dim.section == "main" else more
+        if dim.widget == "dates":
+            values.update(_dates(box, dim, presets, last))
+        elif dim.widget:
+            values[dim.attr] = _widget(box, dim, _options(a, dim, data, values), vocab.group_names)
 
-    countries = sb.multiselect("Country", vocab.countries, key="f_country", placeholder="All countries")
-    provinces = sb.multiselect(
-        "Province", state.ask_store("provinces_of", tuple(countries)) or vocab.provinces,
-        key="f_province", placeholder="All provinces",
-    )
-    districts = sb.multiselect(
-        "District", state.ask_store("districts_of", tuple(provinces), tuple(countries)), key="f_district",
-        placeholder="All districts",
-    )
-    groups = sb.multiselect(
-        "Group", vocab.groups, key="f_group", placeholder="All groups",
-        format_func=lambda g: f"{g} — {vocab.group_names.get(g, g)}" if vocab.group_names.get(g, g) != g else g,
-        help="A group includes its factions (TTP includes Jamaat-ul-Ahrar).",
-    )
-    basis = sb.radio(
-        "Attribution basis", list(BASES), key="f_basis", format_func=lambda b: BASES[b].capitalize(),
-        help=("Claimed only: the group claimed the attack and did not retract. "
-              "Claimed or attributed: a claim settles it; where nobody claimed, suspicion by "
-              "officials or attribution by a dataset counts."),
-    )
-    more = ("f_attack", "f_target", "f_min_killed", "f_q", "f_dataset")
-    with sb.expander("More filters", expanded=any(st.session_state.get(k) for k in more)):
-        attack = st.multiselect("Attack type", vocab.attack_types, key="f_attack", placeholder="All")
-        target = st.multiselect("Target type", vocab.target_types, key="f_target", placeholder="All")
-        min_killed = st.number_input("Minimum killed", min_value=0, step=1, key="f_min_killed")
-        q = st.text_input("Search text", key="f_q", max_chars=200, placeholder="place, summary, note…")
-        datasets = st.multiselect(
-            "Dataset", vocab.datasets, key="f_dataset", placeholder="All datasets",
-            help="Where the incidents come from. The same attack reported by two datasets is "
-                 "two incidents: pick one dataset to avoid counting it twice.",
-        )
-
-    filt = Filter(
-        date_from=date_from, date_to=date_to, countries=tuple(countries), provinces=tuple(provinces),
-        districts=tuple(districts), groups=tuple(groups), attack_types=tuple(attack),
-        target_types=tuple(target), datasets=tuple(datasets), basis=basis, min_killed=int(min_killed or 0), q=(q or "").strip(),
-    )
+    filt = Filter(**values)
     if filt != st.session_state.get("filter"):
         st.session_state["filter_notices"] = []
     st.session_state["filter"] = filt
@@ -145,6 +130,16 @@ def render() -> Filter:
     st.query_params.from_dict({**params, **keep})
     st.session_state["_url_written"] = str(sorted(params.items()))
     return filt
+
+
+def _options(a: pagedata.Answers, dim: Dimension, data: pagedata.SidebarData, chosen: dict) -> list[str]:
+    """A list widget's choices: provinces follow the chosen countries, districts the
+    chosen provinces; the rest are every value the store knows."""
+    if dim.attr == "provinces":
+        return pagedata.sidebar(a, chosen.get("countries", ())).provinces
+    if dim.attr == "districts":
+        return pagedata.sidebar(a, chosen.get("countries", ()), chosen.get("provinces", ())).districts
+    return list(getattr(data.vocabulary, dim.attr, ()))
 
 
 def show_selection() -> None:

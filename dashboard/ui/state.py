@@ -1,28 +1,31 @@
-"""The one store per server, cached loaders, and the current Filter.
+"""The one store per server, cached answers, and the current Filter.
 
-``get_store()`` is an ``st.cache_resource``: one DuckDB handle for the server;
-each query takes its own cursor (DuckDB connections are not thread-safe across
-Streamlit sessions, cursors are). Small query results are cached with
-``cached()`` keyed on the Filter and the store's data version, with a bound on
-entries (never raw rows).
+``get_store()`` is an ``st.cache_resource``: one ``Store`` for the server (its
+``transaction()`` is the only writer; each read takes its own cursor). Answers
+are cached with ``st.cache_data`` keyed on the query, its arguments and the
+store's data version, which the store bumps after every committed write and
+which is read without a query. Only small answers are cached (bounded entries;
+never the raw rows).
+
+``answers()`` hands the pages' data functions (``dashboard.pagedata``) an
+``Answers`` whose questions go through this cache.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from .. import config, queries
 from ..filters import Filter, Vocabulary
-from ..store import open_store
-from ..store.db import Store
+from ..pagedata import Answers
+from ..workspace import Store, open_workspace
 
 
 @st.cache_resource(show_spinner="Opening the database…", max_entries=4)
 def _store(path: str) -> Store:
-    return open_store(path)
+    return open_workspace(path)
 
 
 def get_store() -> Store:
@@ -30,52 +33,63 @@ def get_store() -> Store:
     return _store(str(config.db_path()))
 
 
-def cursor():
-    return get_store().cursor()
-
-
 def data_version() -> str:
-    """Changes whenever incidents or attributions change (imports, removals, manual entry)."""
-    row = cursor().execute(
-        "SELECT count(*), coalesce(max(imported_at)::VARCHAR, '') FROM import_batches"
-    ).fetchone()
-    return f"{get_store().path}|{row[0]}|{row[1]}|{st.session_state.get('_data_bump', 0)}"
+    """Changes whenever a write commits (imports, removals, hand entry, boundaries)."""
+    store = get_store()
+    return f"{store.path}|{store.version}"
 
 
-def bump_data_version() -> None:
-    """Call after a write so cached answers are recomputed."""
-    st.session_state["_data_bump"] = st.session_state.get("_data_bump", 0) + 1
-    st.cache_data.clear()
+def _run(name: str, *args, **kwargs) -> Any:
+    con = get_store().cursor()
+    try:
+        return getattr(queries, name)(con, *args, **kwargs)
+    finally:
+        con.close()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _cached(name: str, version: str, filt: Filter, kwargs: tuple) -> object:
-    return getattr(queries, name)(cursor(), filt, **dict(kwargs))
+    return _run(name, filt, **dict(kwargs))
 
 
 def ask(name: str, filt: Filter, **kwargs):
-    """Run ``queries.<name>(cursor, filt, **kwargs)``, cached on (filter, data version)."""
+    """``queries.<name>(cursor, filt, **kwargs)``, cached on (filter, data version)."""
     return _cached(name, data_version(), filt, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cached_store(name: str, version: str, args: tuple) -> object:
-    return getattr(queries, name)(cursor(), *args)
+    return _run(name, *args)
 
 
 def ask_store(name: str, *args):
-    """Run ``queries.<name>(cursor, *args)`` (answers about the whole store, such as
-    ``coverage`` or the provinces of a country), cached on the data version."""
+    """``queries.<name>(cursor, *args)``: answers about the whole store (coverage,
+    the provinces of a country, one incident's detail), cached on the data version."""
     return _cached_store(name, data_version(), args)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _vocab(version: str) -> Vocabulary:
-    return queries.vocabulary(cursor())
+def read(name: str, filt: Filter):
+    """``queries.<name>(cursor, filt)`` uncached: for downloads of a whole selection,
+    which may be millions of rows and must never sit in the cache."""
+    return _run(name, filt)
+
+
+class _Cached(Answers):
+    """The pages' answers through the cache above."""
+
+    def ask(self, name: str, filt: Filter, **kwargs):
+        return ask(name, filt, **kwargs)
+
+    def ask_store(self, name: str, *args):
+        return ask_store(name, *args)
+
+
+def answers() -> Answers:
+    return _Cached()
 
 
 def vocabulary() -> Vocabulary:
-    return _vocab(data_version())
+    return ask_store("vocabulary")
 
 
 def current_filter() -> Filter:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import queries
-from ..figures import STATUS_LABELS
+from .. import pagedata
+from ..filters import Filter
 from . import state
 
 INCIDENT_COLUMNS = {
@@ -26,22 +26,18 @@ INCIDENT_COLUMNS = {
 }
 
 
-def readable(df: pd.DataFrame) -> pd.DataFrame:
-    """Incident rows with claim status in words, ready for ``st.dataframe``."""
-    out = df.copy()
-    for col in ("groups", "denied_by", "claimed_by", "attributed_to", "first_suspected", "district", "place"):
-        if col in out:  # an empty cell, not a literal "None" that reads like a group name
-            out[col] = out[col].astype(object).where(out[col].notna(), "")
-    if "claim_status" in out:
-        out["status"] = out["claim_status"].map(STATUS_LABELS).fillna("Unclaimed, no attribution")
-    return out
+def chosen(key: str, default):
+    """A page control's current value: what its widget (``key``) last held, else
+    ``default``. Pages read their choices first, ask their data function, then
+    draw the widgets where they belong in the layout."""
+    value = st.session_state.get(key)
+    return default if value is None else value
 
 
-def incident_list(df: pd.DataFrame, height: int | None = None, key: str | None = None,
-                  selectable: bool = False, columns: list[str] | None = None):
-    shown = readable(df)
-    cols = [c for c in (columns or INCIDENT_COLUMNS) if c in shown.columns]
-    shown = shown[cols]  # only the columns shown travel to the browser
+def incident_list(shown: pd.DataFrame, height: int | None = None, key: str | None = None,
+                  selectable: bool = False):
+    """``st.dataframe`` of incident rows already made readable (``pagedata.shown``)."""
+    cols = [c for c in INCIDENT_COLUMNS if c in shown.columns]
     kwargs = dict(hide_index=True, width="stretch", column_order=cols, column_config=INCIDENT_COLUMNS)
     if height:
         kwargs["height"] = height
@@ -58,28 +54,16 @@ def empty_state() -> None:
     )
 
 
-def area_level_choice(key: str) -> str:
-    """'province', or 'district' when the analyst chooses it. The choice is offered
-    only when there is district data: district boundaries added, or selected
-    incidents that name a district; otherwise this draws nothing and says 'province'."""
-    summary = state.ask("district_summary", state.current_filter())
-    if not (summary["polygons"] or summary["with_district"]):
+def area_level(f: Filter, key: str) -> str:
+    """'province', or 'district' when the analyst chose it and there is district
+    data (boundaries added, or selected incidents that name a district)."""
+    if not pagedata.offers_districts(state.answers(), f):
         return "province"
-    return st.radio("Break down by", ["province", "district"], horizontal=True, key=key,
-                    format_func=str.capitalize) or "province"
+    return chosen(key, "province")
 
 
-def district_note() -> None:
-    """A caption under a district breakdown: how many incidents it leaves out."""
-    s = state.ask("district_summary", state.current_filter())
-    missing = s["incidents"] - s["with_district"]
-    text = f"{s['with_district']:,} of {s['incidents']:,} selected incidents name a district"
-    if s["polygons"]:
-        text += (f" ({s['matched']:,} matched to the district boundaries of {', '.join(s['countries'])}; "
-                 "names as the boundary files write them)")
-    text += f"; {missing:,} without one are left out." if missing else "."
-    st.caption(text)
-
-
-def group_colours() -> dict[str, str]:
-    return queries.group_colours(state.cursor())
+def area_level_control(f: Filter, key: str) -> None:
+    """The "Break down by" choice, drawn only when there is district data."""
+    if pagedata.offers_districts(state.answers(), f):
+        st.radio("Break down by", ["province", "district"], horizontal=True, key=key,
+                 format_func=str.capitalize)

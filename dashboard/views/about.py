@@ -2,17 +2,15 @@
 
 import streamlit as st
 
-from dashboard import queries
-from dashboard.filters import Filter
+from dashboard import pagedata
 from dashboard.ui import state
 
 st.title("About the data")
-con = state.cursor()
-cov = state.ask_store("coverage")
-lo, hi = queries.data_range(con)
+d = pagedata.about(state.answers())
+cov = d.coverage
 st.metric("Incidents in the store", f"{int(cov['incidents'].sum()):,}" if len(cov) else "0")
-if lo:
-    st.caption(f"From {lo:%d %b %Y} to {hi:%d %b %Y}.")
+if d.first:
+    st.caption(f"From {d.first:%d %b %Y} to {d.last:%d %b %Y}.")
 
 st.subheader("Coverage by dataset and country")
 st.dataframe(
@@ -42,17 +40,14 @@ st.markdown(
 )
 
 st.subheader("Groups")
-groups = state.ask_store("groups_table")
-groups["parent_id"] = groups["parent_id"].astype(object).where(groups["parent_id"].notna(), "")  # not "None"
 st.dataframe(
-    groups, hide_index=True, width="stretch",
+    d.groups, hide_index=True, width="stretch",
     column_order=["group_id", "name", "parent_id", "incidents", "note"],
     column_config={"group_id": "Short name", "name": "Name", "parent_id": "Part of",
                    "incidents": "Incidents linked", "note": st.column_config.TextColumn("Note", width="large")},
 )
 st.subheader("Milestones used as timeline annotations")
-ms = queries.milestones(con, Filter())
-st.dataframe(ms, hide_index=True, width="stretch",
+st.dataframe(d.milestones, hide_index=True, width="stretch",
              column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
                             "date_precision": "Precision", "label": "Milestone",
                             "source_url": st.column_config.LinkColumn("Source")})

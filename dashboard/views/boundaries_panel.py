@@ -29,7 +29,6 @@ def _md(text: object) -> str:
 
 def _done(kind: str, text: str, notes: list[str] | None = None) -> None:
     st.session_state[_MESSAGE] = (kind, text, notes or [])
-    state.bump_data_version()
     st.rerun()
 
 
@@ -50,7 +49,6 @@ def render() -> None:
             st.caption(note)
 
     entries = D.registry()
-    con = state.cursor()
     if entries:
         st.dataframe(
             pd.DataFrame([{
@@ -63,12 +61,12 @@ def render() -> None:
     else:
         st.info(D.GEOBOUNDARIES_HELP, icon=":material/map:")
 
-    if not district_store.in_sync(con):
+    if not state.ask_store("boundaries_in_sync"):
         st.warning("Incidents were assigned to districts from other boundary files than those now in the "
                    "data folder.", icon=":material/sync_problem:")
         if st.button("Re-assign districts now", key="districts_sync"):
             try:
-                change = district_store.sync(state.cursor())
+                change = district_store.sync(state.get_store())
             except Exception as exc:  # shown to the analyst; the transaction rolled back
                 _done("error", f"Could not re-assign districts: {_md(exc)}")
             else:
@@ -98,7 +96,7 @@ def render() -> None:
             if col.button(f"Remove {m['country']} districts", key=f"districts_remove_{m['country_iso3']}",
                           help="Incidents go back to their districts as written and to province-level placement."):
                 try:
-                    change = district_store.remove_boundaries(state.cursor(), m["country_iso3"])
+                    change = district_store.remove_boundaries(state.get_store(), m["country_iso3"])
                 except Exception as exc:
                     _done("error", f"Could not remove the {m['country']} districts: {_md(exc)}")
                 else:
@@ -112,7 +110,7 @@ def _add(upload, country: str, name_field: str | None) -> None:
         path.write_bytes(upload.getvalue())
         try:
             prepared = D.prepare(path, country, D.LEVEL, name_field, source_name=name)
-            change = district_store.add_boundaries(state.cursor(), prepared)
+            change = district_store.add_boundaries(state.get_store(), prepared)
         except D.BoundaryError as exc:
             st.error(_md(exc))
             return

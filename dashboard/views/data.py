@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import config, queries
+from dashboard import config, workspace
 from dashboard.export import safe_frame
 from dashboard.filters import Filter
 from dashboard.geo.provinces import province_names
-from dashboard.ingest import manual, native
+from dashboard.ingest import groups, manual
 from dashboard.ingest.detect import FORMATS, LABELS, FileRejected, sniff
-from dashboard.ingest.pipeline import ingest_info, list_batches, preview
+from dashboard.ingest.pipeline import ingest_info, preview
 from dashboard.ingest.write import remove_batch
 from dashboard.store.schema import ATTRIBUTION_KINDS
 from dashboard.ui import state
@@ -56,14 +55,23 @@ def _show_flash() -> None:
         getattr(st, kind)(text)
 
 
+def _forget_uploads(keep: str | None = None) -> None:
+    """Delete this session's saved uploads (all, or all but ``keep``)."""
+    for old in [k for k in st.session_state if k.startswith("_upload_") and k != keep]:
+        shutil.rmtree(Path(st.session_state.pop(old)).parent, ignore_errors=True)
+
+
 def _saved_upload(upload) -> Path:
-    """The uploaded file on disk (once per upload), so it is read in chunks like any file."""
+    """The uploaded file on disk (once per upload), so it is read in chunks like any file.
+
+    It lives in the data folder's ``uploads/`` until it is imported or replaced by
+    another upload; folders left by a server that was killed are cleared the next
+    time the store is opened (``workspace.clear_uploads``)."""
     key = f"_upload_{upload.file_id}"
-    for old in [k for k in st.session_state if k.startswith("_upload_") and k != key]:
-        shutil.rmtree(Path(st.session_state.pop(old)).parent, ignore_errors=True)  # an earlier upload
+    _forget_uploads(keep=key)
     path = st.session_state.get(key)
     if path is None or not Path(path).exists():
-        folder = Path(tempfile.mkdtemp(prefix="dashboard-upload-"))
+        folder = workspace.upload_folder(state.get_store())
         path = folder / re.sub(r"[^\w.-]+", "_", upload.name)[-120:]
         path.write_bytes(upload.getbuffer())
         st.session_state[key] = str(path)
@@ -134,15 +142,16 @@ def import_section() -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=f"{stage.capitalize()}… {rows:,} rows")
 
         try:
-            result = ingest_info(state.cursor(), info, dry_run=dry, progress=progress, file_name=upload.name)
+            result = ingest_info(state.get_store(), info, dry_run=dry, progress=progress, file_name=upload.name)
         except FileRejected as exc:
             bar.empty()
             st.error(f"This file cannot be imported: {_md(exc)}")
             return
+        finally:
+            if not dry:  # imported (or refused): the copy is no longer needed
+                _forget_uploads()
         bar.progress(1.0, text="Done")
         st.session_state["_data_result"] = result
-        if not dry:
-            state.bump_data_version()
     _last_result()
 
 
@@ -188,7 +197,7 @@ def _group_choices() -> list[str]:
 def incident_form() -> None:
     st.markdown("**New incident**")
     country = st.radio("Country", COUNTRIES, horizontal=True, key="m_country")
-    groups = _group_choices()
+    choices = _group_choices()
     vocab = state.vocabulary()
     with st.form("manual_incident", clear_on_submit=False):
         c1, c2, c3 = st.columns(3)
@@ -212,13 +221,13 @@ def incident_form() -> None:
         summary = st.text_area("Summary", max_chars=4000)
         source = st.text_input("Source URL(s)", max_chars=2000, help="Several separated by spaces.")
         c1, c2 = st.columns(2)
-        suspected = c1.multiselect("Suspected", groups, accept_new_options=True)
+        suspected = c1.multiselect("Suspected", choices, accept_new_options=True)
         suspected_by = c2.text_input("Suspected by", max_chars=120, placeholder="police, ISPR…")
         c1, c2, c3 = st.columns(3)
-        claimed = c1.multiselect("Claimed by", groups, accept_new_options=True)
+        claimed = c1.multiselect("Claimed by", choices, accept_new_options=True)
         channel = c2.text_input("Claim channel", max_chars=200)
         claim_date = c3.date_input("Claim date", value=None, max_value=date.today(), format="YYYY-MM-DD")
-        denied = st.multiselect("Denied by", groups, accept_new_options=True)
+        denied = st.multiselect("Denied by", choices, accept_new_options=True)
         submitted = st.form_submit_button("Add incident", type="primary")
     if submitted:
         fields = {
@@ -230,11 +239,10 @@ def incident_form() -> None:
             "claim_date": claim_date, "denied_by": denied,
         }
         try:
-            incident_id = manual.add_incident(state.cursor(), fields)
+            incident_id = manual.add_incident(state.get_store(), fields)
         except manual.EntryError as exc:
             st.error(f"Not added: {_md(exc)}")
             return
-        state.bump_data_version()
         _flash("success", f"Added incident {_md(incident_id)}.")
         st.rerun()
 
@@ -243,8 +251,7 @@ def statement_form() -> None:
     st.markdown("**Add a claim, denial or suspicion to an incident**")
     text = st.text_input("Find the incident", max_chars=200, placeholder="place, summary or incident id…",
                          key="m_find")
-    con = state.cursor()
-    found = queries.latest(con, Filter(q=text.strip()), limit=50) if text.strip() else None
+    found = state.ask("latest", Filter(q=text.strip()), limit=50) if text.strip() else None
     if found is None or found.empty:
         if text.strip():
             st.caption("No incident matches.")
@@ -254,7 +261,7 @@ def statement_form() -> None:
         for r in found.itertuples()
     }
     incident_id = st.selectbox("Incident", list(labels), format_func=labels.get, key="m_incident")
-    detail, events = queries.incident_detail(con, incident_id)
+    detail, events = state.ask_store("incident_detail", incident_id)
     if detail:
         st.caption(f"Now: {_md(detail.get('claim_status') or 'unclaimed')}"
                    + (f", claimed by {_md(detail['claimed_by'])}" if detail.get("claimed_by") else "")
@@ -275,21 +282,20 @@ def statement_form() -> None:
         submitted = st.form_submit_button("Add statement", type="primary")
     if submitted:
         try:
-            manual.add_statements(state.cursor(), incident_id, [{
+            manual.add_statements(state.get_store(), incident_id, [{
                 "kind": kind, "group": group, "stated_by": stated_by, "channel": channel,
                 "statement_date": when, "source_url": source, "note": note,
             }])
         except manual.EntryError as exc:
             st.error(f"Not added: {_md(exc)}")
             return
-        state.bump_data_version()
         _flash("success", f"Added a '{kind}' statement to {_md(incident_id)}.")
         st.rerun()
 
 
 # --- batches and names -------------------------------------------------------
 def batches_section() -> None:
-    batches = list_batches(state.cursor())
+    batches = state.ask_store("import_batches")
     st.caption("Every import and hand entry is a batch. Removing one takes out exactly what it "
                "brought (its incidents and their statements, or the statements it added) and nothing else.")
     _table(
@@ -318,14 +324,13 @@ def batches_section() -> None:
         f"of this batch", key=f"b_confirm_{chosen}",
     )
     if st.button("Remove batch", type="primary", disabled=not confirm, icon=":material/delete:"):
-        n = remove_batch(state.cursor(), chosen)
-        state.bump_data_version()
+        n = remove_batch(state.get_store(), chosen)
         _flash("success", f"Removed batch {_md(chosen)} ({n:,} incidents).")
         st.rerun()
 
 
 def names_section() -> None:
-    names = queries.unknown_group_names(state.cursor())
+    names = state.ask_store("unknown_group_names")
     st.caption(
         "Group names in the data that match no known group. They are kept as written and count for "
         "no group. To map a name to a group, add a line `alias,group_id` to "
@@ -345,16 +350,14 @@ def names_section() -> None:
         submitted = st.form_submit_button("Add to my aliases and apply")
     if submitted:
         try:
-            n = manual.add_alias(state.cursor(), alias or "", group or "")
-        except manual.EntryError as exc:
+            n = groups.add_alias(state.get_store(), alias or "", group or "")
+        except groups.AliasError as exc:
             st.error(f"Not added: {_md(exc)}")
             return
-        state.bump_data_version()
         _flash("success", f"Alias added; {n} statement(s) now count for {_md(group)}.")
         st.rerun()
     if st.button("Re-read the alias files", help="After editing group_aliases.csv by hand."):
-        n = manual.reload_aliases(state.cursor())
-        state.bump_data_version()
+        n = groups.reload_aliases(state.get_store())
         _flash("success", f"Aliases read again; {n} statement(s) resolved.")
         st.rerun()
 

@@ -2,21 +2,22 @@
 
 import streamlit as st
 
-from dashboard import figures
+from dashboard import pagedata
 from dashboard.ui import sidebar, state, widgets
 
 st.title("Overview")
 sidebar.show_selection()
 f = state.current_filter()
-h = state.ask("headline", f)
-prev = h["previous"]
+# The page's own choices, as the widgets below last left them (their keys).
+level = widgets.area_level(f, "overview_level")
+metric = widgets.chosen("overview_metric", "incidents")
+d = pagedata.overview(state.answers(), f, level=level, metric=metric)
 
+h, prev = d.headline, d.headline["previous"]
 start, end = h["period"]
 cols = st.columns(4)
 for col, key, label in zip(cols[:3], ("incidents", "killed", "injured"), ("Incidents", "Killed", "Injured")):
-    delta = None
-    if prev is not None:
-        delta = h[key] - prev[key]
+    delta = None if prev is None else h[key] - prev[key]
     col.metric(label, f"{h[key]:,}", delta=None if delta is None else f"{delta:+,}",
                delta_color="inverse", help="Change against the previous period of equal length.")
 share = h["claimed_share"]
@@ -36,20 +37,17 @@ if h["incidents"] == 0:
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Latest incidents")
-    widgets.incident_list(state.ask("latest", f, limit=12),
-                          columns=["date", "province", "district", "place", "groups", "killed"])
+    widgets.incident_list(d.latest)
     st.page_link("views/incidents.py", label="All incidents, with sources and downloads",
                  icon=":material/arrow_forward:")
 with right:
     st.subheader("Where")
     a, b = st.columns(2)
     with a:
-        level = widgets.area_level_choice("overview_level")
+        widgets.area_level_control(f, "overview_level")
     with b:
-        metric = st.segmented_control("Measure", ["incidents", "killed"], default="incidents",
-                                      format_func=str.capitalize, key="overview_metric") or "incidents"
-    areas = state.ask("by_area", f, level=level)
-    st.plotly_chart(figures.area_bars(areas, metric, area=level), width="stretch",
-                    config={"displaylogo": False})
-    if level == "district":
-        widgets.district_note()
+        st.segmented_control("Measure", ["incidents", "killed"], default="incidents",
+                             format_func=str.capitalize, key="overview_metric")
+    st.plotly_chart(d.areas_figure, width="stretch", config={"displaylogo": False})
+    if d.district_note:
+        st.caption(d.district_note)

@@ -9,8 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..geo.districts import assign_districts, load_districts
-from ..geo.provinces import assign_provinces, normalise_province, province_centroids
+from .districts import assign_districts, load_districts
+from .provinces import assign_provinces, normalise_province, province_centroids
 
 
 def valid_coordinates(df: pd.DataFrame) -> pd.Series:

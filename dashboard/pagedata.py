@@ -1,0 +1,340 @@
+"""Each page's data as one function: a Filter (and the page's own choices) in, the
+page's answers out: small DataFrames ready to show and Plotly figures.
+
+The pages (``dashboard/views``) call these and lay the results out; the tests
+call them to check what a page would show; the benchmark (``benchmarks/``)
+times them, so it measures exactly what the app runs. Answers come from an
+``Answers``: the app's goes through its cache (``ui.state.answers``), and
+``DirectAnswers`` asks the store straight away. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import figures, queries
+from .filters import Filter, Vocabulary
+from .geo import shapes
+from .store.db import Store
+
+INCIDENTS_PAGE = 500   # rows per page of the Incidents table: about 100 KB for the browser
+LATEST_ROWS = 12       # Overview's latest incidents
+LEADING = ("TTP", "ISKP")
+# Text columns of incident rows that show an empty cell, never a literal "None".
+_NAME_COLUMNS = ("groups", "denied_by", "claimed_by", "attributed_to", "first_suspected", "district", "place")
+
+
+class Answers:
+    """Where a page's data function gets its answers.
+
+    ``ask(name, f, **kwargs)`` is ``queries.<name>(cursor, f, **kwargs)``: a
+    question about a selection. ``ask_store(name, *args)`` is
+    ``queries.<name>(cursor, *args)``: a question about the whole store.
+    """
+
+    def ask(self, name: str, f: Filter, **kwargs):
+        raise NotImplementedError
+
+    def ask_store(self, name: str, *args):
+        raise NotImplementedError
+
+
+class DirectAnswers(Answers):
+    """Answers straight from the store, uncached (tests, benchmark, command line).
+
+    ``source`` is a ``Store`` (a cursor per question) or one DuckDB connection.
+    """
+
+    def __init__(self, source: Store | duckdb.DuckDBPyConnection):
+        self.source = source
+
+    def _call(self, name: str, *args, **kwargs):
+        if isinstance(self.source, Store):
+            con = self.source.cursor()
+            try:
+                return getattr(queries, name)(con, *args, **kwargs)
+            finally:
+                con.close()
+        return getattr(queries, name)(self.source, *args, **kwargs)
+
+    def ask(self, name: str, f: Filter, **kwargs):
+        return self._call(name, f, **kwargs)
+
+    def ask_store(self, name: str, *args):
+        return self._call(name, *args)
+
+
+@dataclass
+class PageData:
+    """Base of every page's answers: ``sent()`` lists what goes to the browser."""
+
+    def sent(self) -> tuple[dict[str, go.Figure], dict[str, pd.DataFrame]]:
+        """(figures, tables) by field name: what the page hands Plotly and st.dataframe."""
+        figs, tables = {}, {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, go.Figure):
+                figs[f.name] = value
+            elif isinstance(value, pd.DataFrame) and f.metadata.get("shown", True):
+                tables[f.name] = value
+        return figs, tables
+
+
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """Incident rows as the tables show them: claim status in words, empty cells
+    rather than a literal "None" that reads like a group name."""
+    out = df.copy()
+    for col in _NAME_COLUMNS:
+        if col in out:
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    if "claim_status" in out:
+        out["status"] = out["claim_status"].map(figures.STATUS_LABELS).fillna("Unclaimed, no attribution")
+    return out
+
+
+def shown(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Only the columns a table shows travel to the browser."""
+    out = readable(df)
+    return out[[c for c in columns if c in out.columns]]
+
+
+LIST_COLUMNS = ["date", "province", "district", "place", "groups", "status", "killed", "injured",
+                "attack_type", "target_type", "denied_by", "country", "incident_id"]
+LATEST_COLUMNS = ["date", "province", "district", "place", "groups", "killed"]
+
+
+# --- sidebar --------------------------------------------------------------------
+@dataclass
+class SidebarData(PageData):
+    vocabulary: Vocabulary
+    first: date
+    last: date
+    provinces: list[str]
+    districts: list[str]
+
+
+def sidebar(a: Answers, countries: tuple[str, ...] = (), provinces: tuple[str, ...] = ()) -> SidebarData:
+    """What the sidebar offers: every filter value, the data's date range (for the
+    presets), the provinces of the chosen countries and their districts."""
+    vocab = a.ask_store("vocabulary")
+    first, last = a.ask_store("data_range")
+    return SidebarData(
+        vocab, first or date(2021, 1, 1), last or date.today(),
+        a.ask_store("provinces_of", tuple(countries)) or list(vocab.provinces),
+        a.ask_store("districts_of", tuple(provinces), tuple(countries)),
+    )
+
+
+def offers_districts(a: Answers, f: Filter) -> bool:
+    """Whether a page offers a district breakdown: district boundaries are added,
+    or selected incidents name a district."""
+    s = a.ask("district_summary", f)
+    return bool(s["polygons"] or s["with_district"])
+
+
+def district_note(summary: dict) -> str:
+    """The sentence under a district breakdown: how many incidents it leaves out."""
+    missing = summary["incidents"] - summary["with_district"]
+    text = f"{summary['with_district']:,} of {summary['incidents']:,} selected incidents name a district"
+    if summary["polygons"]:
+        text += (f" ({summary['matched']:,} matched to the district boundaries of {', '.join(summary['countries'])}; "
+                 "names as the boundary files write them)")
+    return text + (f"; {missing:,} without one are left out." if missing else ".")
+
+
+# --- overview -------------------------------------------------------------------
+@dataclass
+class OverviewData(PageData):
+    headline: dict
+    latest: pd.DataFrame | None = None
+    areas: pd.DataFrame | None = field(default=None, metadata={"shown": False})
+    areas_figure: go.Figure | None = None
+    district_note: str | None = None
+
+
+def overview(a: Answers, f: Filter, *, level: str = "province", metric: str = "incidents") -> OverviewData:
+    """Headline figures with the change against the previous period; the latest
+    incidents; ``metric`` per province or district."""
+    h = a.ask("headline", f)
+    if h["incidents"] == 0:
+        return OverviewData(h)
+    areas = a.ask("by_area", f, level=level)
+    return OverviewData(
+        h, shown(a.ask("latest", f, limit=LATEST_ROWS), LATEST_COLUMNS), areas,
+        figures.area_bars(areas, metric, area=level),
+        district_note(a.ask("district_summary", f)) if level == "district" else None,
+    )
+
+
+# --- map --------------------------------------------------------------------------
+@dataclass
+class MapData(PageData):
+    figure: go.Figure
+    summary: dict
+    points_drawn: int
+    approximate: int
+    aggregated: bool
+    level: str
+    covered: list[str]
+    boundaries_in_sync: bool
+
+
+def map_page(a: Answers, f: Filter, *, level: str = "province", metric: str = "incidents",
+             points: bool = True) -> MapData:
+    """Areas shaded by ``metric`` (provinces, or districts when boundaries are added)
+    and the incidents as points (grouped in 0.25° cells beyond
+    ``queries.MAP_POINT_LIMIT``). Coordinates in degrees, EPSG:4326."""
+    if level == "district" and shapes.has_districts():
+        areas = a.ask("by_area", f, level="district")
+        index = shapes.district_index()
+        values = index.merge(areas, on=["country", "province", "district"], how="left")
+        values["name"] = values["district"] + ", " + values["province"].fillna("")
+        geojson, key = shapes.district_geojson(), "district_id"
+        focus = [p for p in f.provinces if p in set(index["province"])] or ["Khyber Pakhtunkhwa"]
+        centre, zoom = shapes.map_view(focus)
+        covered = sorted(shapes.district_countries())
+    else:
+        level = "province"
+        areas = a.ask("by_area", f, level="province")
+        values = shapes.province_index().merge(areas, on=["country", "province"], how="left")
+        values["name"] = values["province"] + ", " + values["country"]
+        geojson, key = shapes.province_geojson(), "iso_3166_2"
+        centre, zoom, covered = None, 4.3, []
+    values["value"] = values[metric].fillna(0)
+    if points:
+        drawn, aggregated = a.ask("map_points", f)
+    else:
+        drawn, aggregated = values.iloc[0:0], False
+    fig = figures.incident_map(geojson, values[["id", "name", "value"]], drawn, metric=metric, key=key,
+                               aggregated=aggregated, colours=a.ask_store("group_colours"),
+                               centre=centre, zoom=zoom)
+    approx = int(drawn["location_approximate"].fillna(False).sum()) if len(drawn) and not aggregated else 0
+    return MapData(fig, a.ask("district_summary", f), 0 if aggregated else len(drawn), approx, aggregated,
+                   level, covered, a.ask_store("boundaries_in_sync") if shapes.has_districts() else True)
+
+
+# --- timeline ---------------------------------------------------------------------
+@dataclass
+class TimelineData(PageData):
+    groups_figure: go.Figure
+    milestones: pd.DataFrame | None = field(metadata={"shown": False})
+    areas_figure: go.Figure | None
+    areas_empty: bool
+    district_note: str | None
+
+
+def timeline(a: Answers, f: Filter, *, freq: str = "quarter", metric: str = "incidents", rollup: bool = True,
+             others: bool = False, milestones: bool = True, level: str = "province") -> TimelineData:
+    """``metric`` per ``freq`` for TTP and ISKP (and other groups with ``others`` or a
+    group filter), milestones, and the same per province or district."""
+    data = a.ask("timeline", f, freq=freq, by="group", rollup=rollup)
+    if not others and not f.groups:
+        data = data[data["series"].isin(LEADING)]
+    data = figures.top_series(data, metric, keep=list(LEADING))
+    stones = a.ask("milestones", f) if milestones else None
+    groups_fig = figures.timeline(data, metric, freq, colours=a.ask_store("group_colours"), milestones=stones,
+                                  title=f"{figures.METRIC_LABELS[metric]} per {freq}, by group")
+    by_area = a.ask("timeline", f, freq=freq, by=level)
+    areas_fig = None if by_area.empty else figures.stacked_area_bars(
+        by_area, metric, title=f"{figures.METRIC_LABELS[metric]} per {freq}, by {level}")
+    note = district_note(a.ask("district_summary", f)) if level == "district" else None
+    return TimelineData(groups_fig, stones, areas_fig, by_area.empty, note)
+
+
+# --- claims -------------------------------------------------------------------------
+@dataclass
+class ClaimsData(PageData):
+    status: pd.DataFrame = field(metadata={"shown": False})
+    by_group_figure: go.Figure | None = None
+    status_figure: go.Figure | None = None
+    unclaimed: int = 0
+    total: int = 0
+    mismatches: pd.DataFrame | None = None
+    delays_figure: go.Figure | None = None
+    delays: pd.DataFrame | None = None
+    delay_points: bool = False
+
+
+MISMATCH_COLUMNS = ["date", "province", "district", "place", "killed", "first_suspected", "claimed_by", "denied_by",
+                    "incident_id"]
+
+
+def claims(a: Answers, f: Filter, *, rollup: bool = True, metric: str = "incidents") -> ClaimsData:
+    """Per group: claimed, denied, suspected without a claim; the share claimed;
+    incidents claimed by a group other than the one first suspected; days to claim."""
+    status = a.ask("claim_status_counts", f)
+    total = int(status["incidents"].sum())
+    if total == 0:
+        return ClaimsData(status)
+    by_group = a.ask("claims_by_group", f, rollup=rollup)
+    mismatch = a.ask("claim_mismatches", f)
+    if not mismatch.empty:
+        mismatch = shown(mismatch, MISMATCH_COLUMNS)
+    claims_, delays = a.ask("claim_delays", f)
+    table = delays[["group", "claims", "median", "max"]] if len(delays) else None
+    return ClaimsData(
+        status,
+        figures.claims_by_group(by_group, title="Per group: claimed, denied, suspected without a claim"),
+        figures.claim_status(status, metric, title="Claimed or not"),
+        int(status.loc[status["claim_status"] != "claimed", "incidents"].sum()), total,
+        mismatch, figures.claim_delays(claims_, delays, colours=a.ask_store("group_colours")),
+        table, not claims_.empty,
+    )
+
+
+# --- incidents ------------------------------------------------------------------------
+@dataclass
+class IncidentsData(PageData):
+    rows: pd.DataFrame
+    ids: list[str] = field(metadata={"shown": False})
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    first: int = 0
+    detail: dict | None = None
+    events: pd.DataFrame | None = None
+    detail_missing: bool = False
+
+
+def incidents(a: Answers, f: Filter, *, page: int = 1, incident_id: str | None = None) -> IncidentsData:
+    """One page of the selection (``INCIDENTS_PAGE`` rows, newest first), the total,
+    and, when ``incident_id`` is given, that incident with its attribution history."""
+    rows, total = a.ask("incidents_table", f, limit=INCIDENTS_PAGE, offset=(max(page, 1) - 1) * INCIDENTS_PAGE)
+    pages = max(1, math.ceil(total / INCIDENTS_PAGE))
+    if page > pages or page < 1:  # the selection shrank under the page the analyst was on
+        page = 1
+        rows, total = a.ask("incidents_table", f, limit=INCIDENTS_PAGE, offset=0)
+    detail = events = None
+    if incident_id:
+        detail, events = a.ask_store("incident_detail", incident_id)
+    return IncidentsData(shown(rows, LIST_COLUMNS), rows["incident_id"].tolist(), int(total), page, pages,
+                         (page - 1) * INCIDENTS_PAGE + 1, detail, events,
+                         bool(incident_id) and detail is None)
+
+
+# --- about ------------------------------------------------------------------------------
+@dataclass
+class AboutData(PageData):
+    coverage: pd.DataFrame
+    first: date | None
+    last: date | None
+    groups: pd.DataFrame
+    milestones: pd.DataFrame
+
+
+def about(a: Answers) -> AboutData:
+    """Sources, counts and coverage per dataset, groups, milestones (the whole store)."""
+    first, last = a.ask_store("data_range")
+    groups = a.ask_store("groups_table").copy()
+    groups["parent_id"] = groups["parent_id"].astype(object).where(groups["parent_id"].notna(), "")  # not "None"
+    return AboutData(a.ask_store("coverage"), first, last, groups, a.ask("milestones", Filter()))
+
+
+PAGES = {"overview": overview, "map": map_page, "timeline": timeline, "claims": claims,
+         "incidents": incidents}
