@@ -29,7 +29,8 @@ from dashboard.__main__ import main
 from dashboard.config import REPO_ROOT
 from dashboard.filters import Filter
 from dashboard.geo import district_store as S
-from dashboard.geo import districts as D
+from dashboard.geo import boundary_files as F
+from dashboard.geo import boundary_registry as R
 from dashboard.geo.district_names import DistrictMatcher, key_of
 from dashboard.geo.places import place_incidents, place_with_districts
 
@@ -178,7 +179,7 @@ def test_a_point_just_outside_its_named_district_keeps_the_name():
 def test_without_districts_nothing_changes(tmp_path):
     df = pd.DataFrame({"country": ["Pakistan"], "province": ["Khyber Pakhtunkhwa"], "district": ["D.I. Khan"],
                        "latitude": [None], "longitude": [None]})
-    out = place_with_districts(df, D.load_districts(tmp_path))  # an empty folder: no districts
+    out = place_with_districts(df, R.load_districts(tmp_path))  # an empty folder: no districts
     assert out["district"].tolist() == ["D.I. Khan"]
     assert out["location_precision"].tolist() == ["province"]
 
@@ -207,7 +208,7 @@ def test_reads_every_format_reprojects_and_repairs(tmp_path, monkeypatch):
     with zipfile.ZipFile(files["zipped geojson"], "w") as z:
         z.write(files["geojson"], "d.geojson")
     for kind, path in files.items():
-        p = D.prepare(path, "PAK")
+        p = F.prepare(path, "PAK")
         assert p.meta["name_field"] == "DISTRICT", kind
         assert len(p.districts) == 10, kind
         assert p.districts.crs.to_epsg() == 4326
@@ -223,7 +224,7 @@ def test_display_copy_fits_the_budget():
     g["geometry"] = g.geometry.segmentize(0.0005)  # many vertices
     g["district_id"] = g["district"]
     g["country"], g["province"] = "Pakistan", "Khyber Pakhtunkhwa"
-    display, tolerance, size = D.display_copy(g, budget=20_000)
+    display, tolerance, size = F.display_copy(g, budget=20_000)
     assert size <= 20_000 and tolerance > 0
     assert len(json.dumps(display, separators=(",", ":")).encode()) <= 20_000
     assert len(display["features"]) == len(g)
@@ -232,53 +233,53 @@ def test_display_copy_fits_the_budget():
 def test_no_polygons(tmp_path):
     path = tmp_path / "points.geojson"
     gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=shapely.points([71, 72], [34, 34]), crs=4326).to_file(path)
-    with pytest.raises(D.BoundaryError, match="No polygons"):
-        D.prepare(path, "PAK")
+    with pytest.raises(F.BoundaryError, match="No polygons"):
+        F.prepare(path, "PAK")
 
 
 def test_no_usable_name_field(tmp_path):
     path = tmp_path / "codes.geojson"
     synthetic_districts()[["code", "geometry"]].rename(columns={"code": "pcode"}).to_file(path)
-    with pytest.raises(D.BoundaryError, match=r"Could not tell which field.*pcode \(e\.g\. X0.*--name-field"):
-        D.prepare(path, "PAK")
-    with pytest.raises(D.BoundaryError, match=r"No field 'nope'.*pcode"):
-        D.prepare(path, "PAK", name_field="nope")
-    assert D.prepare(path, "PAK", name_field="PCODE").meta["name_field"] == "pcode"
+    with pytest.raises(F.BoundaryError, match=r"Could not tell which field.*pcode \(e\.g\. X0.*--name-field"):
+        F.prepare(path, "PAK")
+    with pytest.raises(F.BoundaryError, match=r"No field 'nope'.*pcode"):
+        F.prepare(path, "PAK", name_field="nope")
+    assert F.prepare(path, "PAK", name_field="PCODE").meta["name_field"] == "pcode"
 
 
 def test_unreadable_and_missing_files(tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text("this is not json {")
-    with pytest.raises(D.BoundaryError, match="Could not read bad.geojson"):
-        D.prepare(bad, "PAK")
-    with pytest.raises(D.BoundaryError, match="not a readable zip"):
+    with pytest.raises(F.BoundaryError, match="Could not read bad.geojson"):
+        F.prepare(bad, "PAK")
+    with pytest.raises(F.BoundaryError, match="not a readable zip"):
         (tmp_path / "bad.zip").write_bytes(b"PK nonsense")
-        D.prepare(tmp_path / "bad.zip", "PAK")
-    with pytest.raises(D.BoundaryError, match="File not found"):
-        D.prepare(tmp_path / "absent.geojson", "PAK")
-    with pytest.raises(D.BoundaryError, match="Unknown country"):
-        D.prepare(bad, "IND")
-    with pytest.raises(D.BoundaryError, match="level 2"):
-        D.prepare(bad, "PAK", level=1)
+        F.prepare(tmp_path / "bad.zip", "PAK")
+    with pytest.raises(F.BoundaryError, match="File not found"):
+        F.prepare(tmp_path / "absent.geojson", "PAK")
+    with pytest.raises(F.BoundaryError, match="Unknown country"):
+        F.prepare(bad, "IND")
+    with pytest.raises(F.BoundaryError, match="level 2"):
+        F.prepare(bad, "PAK", level=1)
 
 
 def test_synthetic_kp_squares_are_not_afghanistan(tmp_path):
     path = tmp_path / "d.geojson"
     synthetic_districts().to_file(path)
-    with pytest.raises(D.BoundaryError, match=r"Country mismatch.*use --country PAK"):
-        D.prepare(path, "AFG")
+    with pytest.raises(F.BoundaryError, match=r"Country mismatch.*use --country PAK"):
+        F.prepare(path, "AFG")
 
 
 # --- the shared geoBoundaries file -------------------------------------------------------------
 def test_shared_file_prepares(pak_file, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
-    p = D.prepare(pak_file, "PAK")
+    p = F.prepare(pak_file, "PAK")
     t = p.districts.set_index("district")
     assert len(t) == 126 and p.meta["name_field"] == "shapeName"
     assert (t.loc[FATA_ERA, "province"] == "Khyber Pakhtunkhwa").all()
     assert t.loc["Quetta", "province"] == "Balochistan" and t.loc["Jafarabad", "province"] == "Balochistan"
     assert t.loc["Lahore", "province"] == "Punjab" and t.loc["Karachi", "province"] == "Sindh"
-    assert p.meta["display_bytes"] <= D.DISPLAY_BUDGET
+    assert p.meta["display_bytes"] <= F.DISPLAY_BUDGET
     assert shapely.coverage_is_valid(p.districts.geometry.to_numpy())
 
 
@@ -286,7 +287,7 @@ def test_country_mismatch(pak_file, capsys, store):
     assert run_cli("boundaries", "add", str(pak_file), "--country", "AFG", "--db", store.path) == 2
     err = capsys.readouterr().err
     assert "Country mismatch" in err and "use --country PAK" in err
-    assert D.registry() == []
+    assert R.registry() == []
 
 
 def test_add_assigns_districts(with_pak, tmp_path):
@@ -314,9 +315,9 @@ def test_add_assigns_districts(with_pak, tmp_path):
     ).fetchone()
     assert row[:2] == ("district", True) and row[2:4] == row[4:6]
     # the files live in the test's data folder, never in the repository
-    folder = D.boundaries_dir()
+    folder = R.boundaries_dir()
     assert folder.is_relative_to(tmp_path) and not folder.is_relative_to(REPO_ROOT)
-    assert (folder / "districts-PAK.geojson").stat().st_size <= D.DISPLAY_BUDGET
+    assert (folder / "districts-PAK.geojson").stat().st_size <= F.DISPLAY_BUDGET
     assert S.in_sync(con)
 
 
@@ -374,11 +375,11 @@ def test_adding_again_replaces_and_reassigns(with_pak, pak_file, store):
 
 def test_a_failed_store_update_keeps_the_old_files(store, with_pak, pak_file, monkeypatch):
     con = with_pak
-    before, files = snapshot(con), D.registry()
+    before, files = snapshot(con), R.registry()
     monkeypatch.setattr(S, "_reassign", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError, match="boom"):
         S.remove_boundaries(store, "PAK")
-    assert [m["added_at"] for m in D.registry()] == [m["added_at"] for m in files]
+    assert [m["added_at"] for m in R.registry()] == [m["added_at"] for m in files]
     pd.testing.assert_frame_equal(snapshot(con), before)
     assert S.in_sync(con)
 
@@ -393,7 +394,7 @@ def test_import_time_placement_uses_districts(with_pak):
 
 
 def test_files_changed_behind_the_store_are_noticed_and_synced(store, con, pak_file):
-    D.save(D.prepare(pak_file, "PAK"))  # files only, the store not told
+    R.save(F.prepare(pak_file, "PAK"))  # files only, the store not told
     assert not S.in_sync(con)
     change = S.sync(store)
     assert S.in_sync(con) and change.districts == 126
@@ -409,7 +410,7 @@ def test_fetch_offline_fails_fast_and_clearly(store, capsys, monkeypatch):
     assert run_cli("boundaries", "fetch", "PAK", "--db", store.path) == 2
     err = capsys.readouterr().err
     assert "offline" in err and "https://www.geoboundaries.org/" in err and "boundaries add" in err
-    assert D.registry() == []
+    assert R.registry() == []
 
 
 def test_fetch_downloads_and_adds(store, con, capsys, monkeypatch, tmp_path):
@@ -460,7 +461,7 @@ def test_pages_without_districts(store, tmp_path, monkeypatch):
 
 
 def test_pages_with_districts(store, con, pak_file, tmp_path, monkeypatch):
-    S.add_boundaries(store, D.prepare(pak_file, "PAK"))
+    S.add_boundaries(store, F.prepare(pak_file, "PAK"))
     store.close()
     at = _app(monkeypatch, store.path, tmp_path / "local")
     at.query_params["province"] = "Khyber Pakhtunkhwa"
@@ -483,7 +484,7 @@ def test_data_page_panel(store, con, pak_file, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
     import streamlit as st
 
-    S.add_boundaries(store, D.prepare(pak_file, "PAK"))
+    S.add_boundaries(store, F.prepare(pak_file, "PAK"))
     store.close()
     monkeypatch.setenv("DASHBOARD_DB", str(store.path))
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "local"))
@@ -498,7 +499,7 @@ def test_data_page_panel(store, con, pak_file, tmp_path, monkeypatch):
     at.button(key="districts_remove_PAK").click().run()
     assert not at.exception
     assert "Removed the Pakistan district boundaries" in at.success[0].value
-    assert D.registry() == []
+    assert R.registry() == []
 
 
 def test_derived_tables_and_text_search_follow_the_new_districts(with_pak):

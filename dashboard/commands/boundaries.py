@@ -21,7 +21,8 @@ import urllib.request
 from pathlib import Path
 
 from ..geo import district_store as S
-from ..geo import districts as D
+from ..geo import boundary_files as F
+from ..geo import boundary_registry as R
 from ..store.db import StoreLockedError
 from ..workspace import open_workspace
 
@@ -45,7 +46,7 @@ def add_parser(sub) -> None:
     a = actions.add_parser("add", help="add (or replace) a country's district boundaries from a file")
     a.add_argument("path", help="GeoJSON, GeoPackage, zipped Shapefile or GeoParquet file")
     a.add_argument("--country", required=True, help="PAK (Pakistan) or AFG (Afghanistan)")
-    a.add_argument("--level", type=int, default=D.LEVEL, help="administrative level; only 2 (districts)")
+    a.add_argument("--level", type=int, default=F.LEVEL, help="administrative level; only 2 (districts)")
     a.add_argument("--name-field", help="attribute holding district names (default: detected, e.g. shapeName, ADM2_EN)")
     a.add_argument("--layer", help="layer to read, for a GeoPackage or archive with several")
     a.add_argument("--check", action="store_true", help="read and check the file only; change nothing")
@@ -87,7 +88,7 @@ def run(args) -> int:
         return 0
     try:
         return {"add": _add, "list": _list, "remove": _remove, "sync": _sync, "fetch": _fetch}[action](args)
-    except D.BoundaryError as exc:
+    except F.BoundaryError as exc:
         _err(str(exc))
         return 2
 
@@ -99,7 +100,7 @@ def _print_change(change: S.Change) -> None:
 
 
 def _add(args) -> int:
-    prepared = D.prepare(args.path, args.country, args.level, args.name_field, layer=args.layer)
+    prepared = F.prepare(args.path, args.country, args.level, args.name_field, layer=args.layer)
     for note in prepared.notes:
         print(f"note: {note}")
     m = prepared.meta
@@ -113,15 +114,15 @@ def _add(args) -> int:
         change = S.add_boundaries(store, prepared)
     prepared.notes = []
     print(change.summary())
-    print(f"Stored in {D.boundaries_dir()}")
+    print(f"Stored in {R.boundaries_dir()}")
     return 0
 
 
 def _list(args) -> int:
-    entries = D.registry()
+    entries = R.registry()
     if not entries:
-        print(f"No district boundaries in {D.boundaries_dir()}. Provinces only.")
-        print(D.GEOBOUNDARIES_HELP)
+        print(f"No district boundaries in {R.boundaries_dir()}. Provinces only.")
+        print(F.GEOBOUNDARIES_HELP)
         print("Add one with: python -m dashboard boundaries add FILE --country PAK --level 2")
     for m in entries:
         print(f"{m['country_iso3']}  {m['country']}: {m['districts']} districts from {m['source']} "
@@ -142,10 +143,10 @@ def _list(args) -> int:
 
 
 def _remove(args) -> int:
-    iso3 = D.country_code(args.country)
+    iso3 = F.country_code(args.country)
     with open_workspace(_db(args)) as store:
         change = S.remove_boundaries(store, iso3)
-    print(f"Removed the district boundaries of {D.COUNTRIES[iso3]}.")
+    print(f"Removed the district boundaries of {F.COUNTRIES[iso3]}.")
     print(change.summary())
     return 0
 
@@ -157,7 +158,7 @@ def _sync(args) -> int:
     return 0
 
 
-class OfflineError(D.BoundaryError):
+class OfflineError(F.BoundaryError):
     """The boundary server could not be reached."""
 
 
@@ -182,7 +183,7 @@ def download(iso3: str, folder: Path, *, simplified: bool = False, timeout: floa
     key = "simplifiedGeometryGeoJSON" if simplified else "gjDownloadURL"
     url = meta.get(key) or meta.get("gjDownloadURL") or meta.get("simplifiedGeometryGeoJSON")
     if not url:
-        raise D.BoundaryError(f"geoBoundaries gave no download address for {iso3} ADM2.")
+        raise F.BoundaryError(f"geoBoundaries gave no download address for {iso3} ADM2.")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"geoBoundaries-{iso3}-ADM2{'_simplified' if simplified else ''}.geojson"
     path.write_bytes(_get(url, timeout))
@@ -190,13 +191,13 @@ def download(iso3: str, folder: Path, *, simplified: bool = False, timeout: floa
 
 
 def _fetch(args) -> int:
-    codes = [D.country_code(c) for c in args.countries]
-    folder = D.boundaries_dir(create=True) / "downloads"
+    codes = [F.country_code(c) for c in args.countries]
+    folder = R.boundaries_dir(create=True) / "downloads"
     files = []
     for iso3 in codes:
         print(f"Downloading geoBoundaries {iso3} ADM2 …")
         files.append((iso3, download(iso3, folder, simplified=args.simplified, timeout=args.timeout)))
-    prepared = [D.prepare(path, iso3, D.LEVEL, source_name=path.name) for iso3, path in files]
+    prepared = [F.prepare(path, iso3, F.LEVEL, source_name=path.name) for iso3, path in files]
     with open_workspace(_db(args)) as store:
         for p in prepared:
             change = S.add_boundaries(store, p)

@@ -28,7 +28,8 @@ import pandas as pd
 
 from ..store.db import Store
 from ..store.derive import refresh_attribution
-from . import districts as D
+from . import boundary_files as F
+from . import boundary_registry as R
 from .places import place_with_districts
 from .provinces import province_centroids
 
@@ -76,7 +77,7 @@ def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 def in_sync(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> bool:
     """True when the store's districts were assigned from the files now in the data folder."""
-    return stored_fingerprint(con) == D.fingerprint(folder)
+    return stored_fingerprint(con) == R.fingerprint(folder)
 
 
 def admin_districts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -182,44 +183,44 @@ def sync(store: Store, folder: Path | None = None) -> Change:
     re-places every incident (district by point or name; incidents without
     coordinates at their district's or province's point).
     """
-    districts = D.load_districts(folder)
-    entries = D.registry(folder)
+    districts = R.load_districts(folder)
+    entries = R.registry(folder)
     with store.transaction() as con:
         old_points = con.execute("SELECT latitude, longitude FROM admin_districts").df()
         _replace_table(con, districts, entries)
         change = _reassign(con, districts, old_points)
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, D.fingerprint(folder)])
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, R.fingerprint(folder)])
     return change
 
 
-def add_boundaries(store: Store, prepared: D.Prepared, folder: Path | None = None) -> Change:
+def add_boundaries(store: Store, prepared: F.Prepared, folder: Path | None = None) -> Change:
     """Save a prepared district layer (replacing that country's) and update the store.
 
     All or nothing: if the store cannot be updated, the previous files return.
     """
-    backup = D.stash(prepared.iso3, folder)
+    backup = R.stash(prepared.iso3, folder)
     try:
-        D.save(prepared, folder)
+        R.save(prepared, folder)
         change = sync(store, folder)
     except BaseException:
-        D.unstash(backup, prepared.iso3, folder)
+        R.unstash(backup, prepared.iso3, folder)
         raise
-    D.drop_stash(backup)
+    R.drop_stash(backup)
     change.notes = list(prepared.notes)
     return change
 
 
 def remove_boundaries(store: Store, iso3: str, folder: Path | None = None) -> Change:
     """Delete a country's district layer and put its incidents back as their sources wrote them."""
-    iso3 = D.country_code(iso3)
-    backup = D.stash(iso3, folder)
+    iso3 = F.country_code(iso3)
+    backup = R.stash(iso3, folder)
     if backup is None:
-        raise D.BoundaryError(f"No district boundaries for {D.COUNTRIES[iso3]} to remove.")
+        raise F.BoundaryError(f"No district boundaries for {F.COUNTRIES[iso3]} to remove.")
     try:
-        D.delete(iso3, folder)
+        R.delete(iso3, folder)
         change = sync(store, folder)
     except BaseException:
-        D.unstash(backup, iso3, folder)
+        R.unstash(backup, iso3, folder)
         raise
-    D.drop_stash(backup)
+    R.drop_stash(backup)
     return change

@@ -9,7 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .districts import assign_districts, load_districts
+from .assign import assign_districts
+from .boundary_registry import load_districts
 from .provinces import assign_provinces, normalise_province, province_centroids
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from .boundary_registry import display_geojson, registry
 from .provinces import load_provinces
 
 
@@ -26,15 +27,11 @@ def province_index() -> pd.DataFrame:
 # --- districts (only when the analyst has added district boundaries) -------------
 def has_districts() -> bool:
     """True when district boundaries have been added (``python -m dashboard boundaries add``)."""
-    from .districts import registry
-
     return bool(registry())
 
 
 def district_geojson() -> dict:
     """Simplified district polygons of every country added; feature id property ``district_id``."""
-    from .districts import display_geojson
-
     return display_geojson()
 
 
@@ -50,8 +47,6 @@ def district_index() -> pd.DataFrame:
 
 def district_countries() -> list[str]:
     """Countries with district boundaries."""
-    from .districts import registry
-
     return [m["country"] for m in registry()]
 
 

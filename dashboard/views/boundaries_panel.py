@@ -1,6 +1,6 @@
 """District boundaries: a section of the Data page. Layout only.
 
-The Data page calls ``render()``. The work is done by ``dashboard.geo.districts``
+The Data page calls ``render()``. The work is done by ``dashboard.geo.boundary_files``
 (reading and checking files) and ``dashboard.geo.district_store`` (the store),
 the same code as ``python -m dashboard boundaries``.
 """
@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.geo import district_store
-from dashboard.geo import districts as D
+from dashboard.geo import boundary_files as F
+from dashboard.geo import boundary_registry as R
 from dashboard.ui import state
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "parquet", "geoparquet"]
@@ -48,7 +49,7 @@ def render() -> None:
         for note in notes:
             st.caption(note)
 
-    entries = D.registry()
+    entries = R.registry()
     if entries:
         st.dataframe(
             pd.DataFrame([{
@@ -59,7 +60,7 @@ def render() -> None:
             hide_index=True, width="stretch",
         )
     else:
-        st.info(D.GEOBOUNDARIES_HELP, icon=":material/map:")
+        st.info(F.GEOBOUNDARIES_HELP, icon=":material/map:")
 
     if not state.ask_store("boundaries_in_sync"):
         st.warning("Incidents were assigned to districts from other boundary files than those now in the "
@@ -78,7 +79,7 @@ def render() -> None:
             key="districts_file",
         )
         c1, c2 = st.columns(2)
-        country = c1.selectbox("Country", list(D.COUNTRIES), format_func=lambda c: f"{D.COUNTRIES[c]} ({c})",
+        country = c1.selectbox("Country", list(F.COUNTRIES), format_func=lambda c: f"{F.COUNTRIES[c]} ({c})",
                                key="districts_country")
         name_field = c2.text_input("Field with district names (optional)", key="districts_field",
                                    placeholder="detected: shapeName, ADM2_EN, NAME_2, DISTRICT…")
@@ -109,9 +110,9 @@ def _add(upload, country: str, name_field: str | None) -> None:
         path = Path(tmp) / name
         path.write_bytes(upload.getvalue())
         try:
-            prepared = D.prepare(path, country, D.LEVEL, name_field, source_name=name)
+            prepared = F.prepare(path, country, F.LEVEL, name_field, source_name=name)
             change = district_store.add_boundaries(state.get_store(), prepared)
-        except D.BoundaryError as exc:
+        except F.BoundaryError as exc:
             st.error(_md(exc))
             return
     _done("ok", f"Added {_md(name)}. {_md(change.summary())}", [_md(n) for n in change.notes])

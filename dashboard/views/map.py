@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import pagedata
 from dashboard.geo import shapes
-from dashboard.geo.districts import GEOBOUNDARIES_HELP
+from dashboard.geo.boundary_files import GEOBOUNDARIES_HELP
 from dashboard.ui import sidebar, state, widgets
 
 st.title("Map")

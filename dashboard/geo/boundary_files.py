@@ -1,39 +1,25 @@
-"""District (admin level 2) boundaries the analyst adds, and incidents placed in them.
+"""District (admin level 2) boundary files the analyst adds: reading and preparing them.
 
-The project ships no district boundaries. An analyst adds a file per country
-(``python -m dashboard boundaries add PATH --country PAK --level 2``, or the
-Data page); ``prepare`` reads it (GeoJSON, GeoPackage, zipped Shapefile,
-GeoParquet), reprojects it to EPSG:4326, repairs invalid polygons, finds the
-field holding district names, checks the polygons lie in the stated country,
-gives each district the province it overlaps most (so FATA-era districts land
-in Khyber Pakhtunkhwa) and makes a display copy simplified as one coverage to
-fit ``DISPLAY_BUDGET`` bytes of GeoJSON. ``save`` writes, per country, into
-``config.data_dir()/boundaries/`` (git-ignored, never the repository):
-
-    districts-PAK.parquet   full-detail repaired polygons (GeoParquet), for spatial joins
-    districts-PAK.geojson   the simplified display copy, for the map
-    districts-PAK.json      where it came from: file, SHA-256, name field, counts, time
-
-``assign_districts`` gives incidents their district: by the polygon their
-coordinates fall in, else by name (``district_names.DistrictMatcher``).
+``prepare`` reads a file (GeoJSON, GeoPackage, zipped Shapefile, GeoParquet),
+reprojects it to EPSG:4326, repairs invalid polygons, finds the field holding
+district names, checks the polygons lie in the stated country, gives each
+district the province it overlaps most (so FATA-era districts land in Khyber
+Pakhtunkhwa) and makes a display copy simplified as one coverage to fit
+``DISPLAY_BUDGET`` bytes of GeoJSON. Storing the result is
+``boundary_registry``'s; placing incidents in the polygons is ``assign``'s.
 
 Every coordinate here is EPSG:4326 (longitude, latitude in decimal degrees);
-areas are km² on an equal-area projection (EPSG:6933). No Streamlit, no SQL:
-the database side is ``district_store``.
+areas are km² on an equal-area projection (EPSG:6933). No Streamlit, no SQL.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -42,9 +28,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from .. import config
-from .district_names import DistrictMatcher, fold, read_alias_file
+from .district_names import fold
 from .provinces import COUNTRY_CODES, load_provinces
+
 
 LEVEL = 2
 COUNTRIES = {"PAK": "Pakistan", "AFG": "Afghanistan"}
@@ -55,7 +41,6 @@ DISPLAY_DECIMALS = 4  # ~11 m: finer than any district map needs
 TOLERANCES = (0.0, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.015, 0.03, 0.06, 0.12)
 MIN_SHARE_IN_COUNTRY = 0.5  # of the file's area, to accept it as that country's
 FEATURE_MIN_SHARE = 0.5  # of one polygon's area, to keep it
-SNAP_DEG = 0.05  # a point this close to a district of its own province goes there (~5 km)
 NAME_FIELDS = (
     "shapeName", "ADM2_EN", "ADM2_NAME", "NAME_2", "ADM2NAME", "adm2_name", "DISTRICT", "DIST_NAME",
     "DISTNAME", "DISTRICT_N", "District_N", "DIST_NAME_", "NAME_EN", "name_en", "NAME", "name",
@@ -97,20 +82,6 @@ class BoundaryError(ValueError):
     """A boundary file the dashboard cannot use; the message says why and what to do."""
 
 
-# --- where files live -----------------------------------------------------------
-def boundaries_dir(create: bool = False) -> Path:
-    """``config.data_dir()/boundaries`` (git-ignored); created only when ``create``."""
-    path = config.data_dir() / "boundaries"
-    if create:
-        path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _paths(iso3: str, folder: Path | None = None) -> dict[str, Path]:
-    folder = folder or boundaries_dir()
-    stem = f"districts-{iso3}"
-    return {"parquet": folder / f"{stem}.parquet", "geojson": folder / f"{stem}.geojson",
-            "meta": folder / f"{stem}.json"}
 
 
 def country_code(text: str) -> str:
@@ -119,6 +90,7 @@ def country_code(text: str) -> str:
     if name is None:
         raise BoundaryError(f"Unknown country {text!r}: use PAK (Pakistan) or AFG (Afghanistan).")
     return ISO3[name]
+
 
 
 # --- reading --------------------------------------------------------------------
@@ -468,287 +440,3 @@ def display_copy(table: gpd.GeoDataFrame, budget: int = DISPLAY_BUDGET) -> tuple
     return json.loads(text), tolerance, len(text.encode())
 
 
-# --- saving, listing, removing ---------------------------------------------------
-def save(prepared: Prepared, folder: Path | None = None) -> dict[str, Path]:
-    """Write the three files of ``prepared`` (replacing that country's previous ones)."""
-    paths = _paths(prepared.iso3, folder or boundaries_dir(create=True))
-    folder = paths["meta"].parent
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        staged = _paths(prepared.iso3, Path(tmp))
-        prepared.districts.to_parquet(staged["parquet"], index=False)
-        staged["geojson"].write_text(json.dumps(prepared.display, separators=(",", ":")), encoding="utf-8")
-        staged["meta"].write_text(json.dumps(prepared.meta, indent=2, ensure_ascii=False), encoding="utf-8")
-        for kind in ("parquet", "geojson", "meta"):  # meta last: it marks the set complete
-            os.replace(staged[kind], paths[kind])
-    _clear_caches()
-    return paths
-
-
-def stash(iso3: str, folder: Path | None = None) -> Path | None:
-    """Move a country's files aside (for a change that may be rolled back); None when absent."""
-    paths = _paths(iso3, folder)
-    if not any(p.exists() for p in paths.values()):
-        return None
-    backup = Path(tempfile.mkdtemp(prefix=f".stash-{iso3}-", dir=paths["meta"].parent))
-    for p in paths.values():
-        if p.exists():
-            shutil.copy2(p, backup / p.name)
-    return backup
-
-
-def unstash(backup: Path | None, iso3: str, folder: Path | None = None) -> None:
-    """Put stashed files back (undoing a save or a removal)."""
-    paths = _paths(iso3, folder)
-    for p in paths.values():
-        p.unlink(missing_ok=True)
-    if backup is not None:
-        for p in paths.values():
-            if (backup / p.name).exists():
-                os.replace(backup / p.name, p)
-        shutil.rmtree(backup, ignore_errors=True)
-    _clear_caches()
-
-
-def drop_stash(backup: Path | None) -> None:
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
-
-
-def delete(iso3: str, folder: Path | None = None) -> bool:
-    """Delete a country's district files; True when there were any."""
-    found = False
-    for p in _paths(iso3, folder).values():
-        if p.exists():
-            p.unlink()
-            found = True
-    _clear_caches()
-    return found
-
-
-def registry(folder: Path | None = None) -> list[dict]:
-    """The metadata of every stored district layer (complete sets only), by country code."""
-    folder = folder or boundaries_dir()
-    out = []
-    for iso3 in sorted(COUNTRIES):
-        paths = _paths(iso3, folder)
-        if paths["meta"].is_file() and paths["parquet"].is_file() and paths["geojson"].is_file():
-            try:
-                meta = json.loads(paths["meta"].read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                continue
-            meta["files"] = {k: str(v) for k, v in paths.items()}
-            out.append(meta)
-    return out
-
-
-def _state(folder: Path) -> tuple:
-    """A cheap signature of the stored files (name, size, mtime), for caches."""
-    items = []
-    for iso3 in sorted(COUNTRIES):
-        for p in _paths(iso3, folder).values():
-            if p.exists():
-                st = p.stat()
-                items.append((p.name, st.st_size, st.st_mtime_ns))
-    return tuple(items)
-
-
-def fingerprint(folder: Path | None = None) -> str:
-    """Identifies the set of stored district layers ('' when there are none)."""
-    entries = registry(folder)
-    if not entries:
-        return ""
-    text = "|".join(f"{m['country_iso3']}:{m.get('sha256')}:{m.get('added_at')}:{m.get('districts')}" for m in entries)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-@lru_cache(maxsize=4)
-def _load(folder: Path, state: tuple) -> gpd.GeoDataFrame:
-    frames = [gpd.read_parquet(m["files"]["parquet"]) for m in registry(folder)]
-    if not frames:
-        return gpd.GeoDataFrame(
-            {c: pd.Series(dtype=object) for c in ("country", "country_iso3", "province", "district", "district_id")},
-            geometry=gpd.GeoSeries([], crs=4326), crs=4326,
-        )
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
-
-
-def load_districts(folder: Path | None = None) -> gpd.GeoDataFrame:
-    """Every stored district polygon (all countries), EPSG:4326; empty when none.
-
-    Columns: country, country_iso3, province, district, district_id,
-    name_as_written, latitude, longitude (a point inside, degrees), area_km2,
-    geometry. Read once per state of the files; each call returns a copy.
-    """
-    folder = (folder or boundaries_dir()).resolve()
-    return _load(folder, _state(folder)).copy()
-
-
-@lru_cache(maxsize=4)
-def _display(folder: Path, state: tuple) -> dict:
-    features = []
-    for meta in registry(folder):
-        features += json.loads(Path(meta["files"]["geojson"]).read_text(encoding="utf-8"))["features"]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def display_geojson(folder: Path | None = None) -> dict:
-    """The simplified district polygons of all countries, one FeatureCollection.
-
-    Feature properties: district_id (the key for the map), country, province, district.
-    """
-    folder = (folder or boundaries_dir()).resolve()
-    return _display(folder, _state(folder))
-
-
-def _clear_caches() -> None:
-    _load.cache_clear()
-    _display.cache_clear()
-
-
-def district_aliases() -> dict[tuple[str, str], str]:
-    """Extra spellings for name matching: the project's ``data/places/district_aliases.csv``
-    (alias, province, district; the importers' list), then the analyst's own
-    ``config.data_dir()/district_aliases.csv`` (alias, district, optional country), which wins."""
-    return {**read_alias_file(config.PLACES_DIR / "district_aliases.csv"),
-            **read_alias_file(config.data_dir() / "district_aliases.csv")}
-
-
-# --- incidents -----------------------------------------------------------------------
-def assign_districts(df: pd.DataFrame, districts: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
-    """Copy of ``df`` with ``district`` settled from the district polygons.
-
-    ``df`` has country, province, district (as written), latitude, longitude
-    (EPSG:4326 degrees) and optionally location_precision and
-    district_as_written (the text to match; defaults to ``district``). Adds:
-
-    - ``district_as_written``: the text as the source wrote it (unchanged);
-    - ``district``: for an incident in a country with district polygons,
-
-      1. with coordinates, the polygon of its country the point lies in, a
-         polygon of its own province first. Two approximations meet at
-         borders (reported coordinates, often to 0.01°, and boundary files,
-         often simplified), so a point within ``SNAP_DEG`` (0.05°, ~5 km) of
-         the polygon its written name matches goes to that polygon, and a
-         point in no polygon of its own province goes to the nearest one
-         within ``SNAP_DEG``;
-      2. otherwise the polygon its written name matches
-         (``district_names.DistrictMatcher``);
-      3. otherwise the text as written (e.g. "Lakki Marwat / Bannu");
-
-      incidents in countries without district polygons keep the text as written;
-    - ``district_point_lat``/``district_point_lon``: a point inside the district
-      when it was found by *name* (NaN otherwise), where an incident without
-      coordinates can be placed;
-    - ``province`` is filled from the district only where it was empty or not a
-      province name.
-
-    Points with ``location_precision == 'province'`` (a whole-province guess) are
-    matched by name only: where such a point sits says nothing of its district.
-    """
-    out = df.copy()
-    written = out["district_as_written"] if "district_as_written" in out else out["district"]
-    written = written.astype(object).where(written.notna(), None)
-    written = written.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
-    out["district_as_written"] = written
-    out["district"] = written
-    out["district_point_lat"] = np.nan
-    out["district_point_lon"] = np.nan
-    if districts is None:
-        districts = load_districts()
-    if districts.empty or out.empty:
-        return out
-    districts = districts.reset_index(drop=True)
-    geoms = districts.geometry.to_numpy()
-    d_country = districts["country"].to_numpy(dtype=object)
-    d_province = districts["province"].to_numpy(dtype=object)
-    d_name = districts["district"].to_numpy(dtype=object)
-    index = {k: i for i, k in reversed(list(enumerate(zip(d_country, d_province, d_name))))}
-
-    country = out["country"].to_numpy(dtype=object)
-    province = out["province"].to_numpy(dtype=object).copy()
-    covered = np.isin(country, list(set(d_country)))
-    lat = pd.to_numeric(out["latitude"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    lon = pd.to_numeric(out["longitude"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    precision = out["location_precision"] if "location_precision" in out else pd.Series(None, index=out.index)
-    coarse = precision.astype(object).eq("province").to_numpy()
-    has_xy = covered & ~coarse & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-
-    # By name, for every covered incident (memoised per distinct name).
-    matcher = DistrictMatcher(districts, district_aliases())
-    named = np.full(len(out), -1)
-    rows = np.flatnonzero(covered)
-    if len(rows):
-        triples = pd.DataFrame({"c": country[rows], "p": province[rows], "w": written.to_numpy(dtype=object)[rows]})
-        codes, uniq = pd.factorize(pd.MultiIndex.from_frame(triples.astype(object).where(triples.notna(), "\0")))
-        found = np.full(len(uniq), -1)
-        for u, (c, p, w) in enumerate(uniq):
-            hit = matcher.match(c, None if p == "\0" else p, None if w == "\0" else w)
-            if hit is not None:
-                found[u] = index.get((c, hit[1], hit[0]), -1)
-        named[rows] = found[codes]
-
-    # By coordinates.
-    spatial = np.full(len(out), -1)
-    rows = np.flatnonzero(has_xy)
-    pts = shapely.points(lon[rows], lat[rows]) if len(rows) else np.array([], dtype=object)
-    if len(rows):
-        p_idx, d_idx = shapely.STRtree(geoms).query(pts, predicate="covered_by")
-        keep = d_country[d_idx] == country[rows[p_idx]]
-        p_idx, d_idx = p_idx[keep], d_idx[keep]
-        own = d_province[d_idx] == province[rows[p_idx]]
-        order = np.lexsort((d_idx, ~own, p_idx))  # per point: its own province's polygon first
-        p_idx, d_idx, own = p_idx[order], d_idx[order], own[order]
-        first = np.unique(p_idx, return_index=True)[1]
-        inside = np.full(len(rows), -1)
-        inside_own = np.zeros(len(rows), dtype=bool)
-        inside[p_idx[first]] = d_idx[first]
-        inside_own[p_idx[first]] = own[first]
-        n_all = named[rows]
-        simple = (inside >= 0) & ((n_all == inside) | ((n_all < 0) & inside_own))
-        spatial[rows[simple]] = inside[simple]
-        rest = np.flatnonzero(~simple)  # positions in ``rows`` needing a closer look
-        if len(rest):
-            i_rest = rows[rest]
-            n_r, j_r = named[i_rest], inside[rest]
-            res = np.full(len(rest), -1)
-            # a. near (within SNAP_DEG of) the polygon its name matches: the source's word decides
-            a = np.flatnonzero(n_r >= 0)
-            near = np.zeros(len(rest), dtype=bool)
-            near[a] = shapely.distance(geoms[n_r[a]], pts[rest[a]]) <= SNAP_DEG
-            take = near & (n_r != j_r)
-            res[take] = n_r[take]
-            # b. inside a polygon of its own province (or its province is unknown)
-            unknown = np.array([not isinstance(province[i], str) for i in i_rest], dtype=bool)
-            b = (res < 0) & (j_r >= 0) & (inside_own[rest] | unknown)
-            res[b] = j_r[b]
-            # c. else the nearest polygon of its own province within SNAP_DEG (a border
-            #    drawn differently by the two sources, the coast); else the name decides.
-            c = np.flatnonzero(res < 0)
-            if len(c):
-                pi, di = shapely.STRtree(geoms).query(pts[rest[c]], predicate="dwithin", distance=SNAP_DEG)
-                mine = (d_country[di] == country[i_rest[c[pi]]]) & (d_province[di] == province[i_rest[c[pi]]])
-                pi, di = pi[mine], di[mine]
-                dist = shapely.distance(geoms[di], pts[rest[c[pi]]])
-                order = np.lexsort((di, dist, pi))
-                pi, di = pi[order], di[order]
-                first = np.unique(pi, return_index=True)[1]
-                res[c[pi[first]]] = di[first]
-            spatial[i_rest] = res
-
-    chosen = np.where(spatial >= 0, spatial, named)
-    district = out["district"].to_numpy(dtype=object).copy()
-    ok = chosen >= 0
-    district[ok] = d_name[chosen[ok]]
-    fill = ok & (pd.isna(province) | (d_province[np.where(ok, chosen, 0)] != province))
-    # The matcher looks beyond an incident's province only when that is empty or
-    # not a province name; a point may sit in a polygon of another province only
-    # when its own province is unknown. Either way the district says where it is.
-    province[fill] = d_province[chosen[fill]]
-    by_name = ok & (spatial < 0)
-    out["district"] = pd.Series(district, index=out.index, dtype=object)
-    out["province"] = pd.Series(province, index=out.index, dtype=object)
-    lat_pt = districts["latitude"].to_numpy(dtype=float)
-    lon_pt = districts["longitude"].to_numpy(dtype=float)
-    out.loc[by_name, "district_point_lat"] = lat_pt[chosen[by_name]]
-    out.loc[by_name, "district_point_lon"] = lon_pt[chosen[by_name]]
-    return out
