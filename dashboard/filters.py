@@ -399,7 +399,7 @@ class Filter:
             head += f" in {', '.join(places)}"
         if said["target"]:
             head += f" against {' and '.join(said['target'])}"
-        return ", ".join([head] + said["clause"])
+        return ", ".join([head[:1].upper() + head[1:]] + said["clause"])
 
     def with_(self, **changes) -> "Filter":
         return replace(self, **changes)
