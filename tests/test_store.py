@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.store import open_store
 from dashboard.store.schema import SCHEMA_VERSION, current_version, migrate
-from tests.conftest import shared_path
+from tests.conftest import fixture_path, shared_path
 
 
 def test_new_database_is_created_at_the_current_schema_version(tmp_path):
@@ -50,7 +50,9 @@ def test_every_default_incident_keeps_a_source_url(con):
     assert missing == 0
 
 
+@pytest.mark.shared("reference", "incidents_reference.csv")
 def test_default_data_matches_the_reference_transcription(con):
+    """EXTRA (needs ../shared): the embedded data is the reference table's transcription."""
     path = shared_path("reference", "incidents_reference.csv")
     with open(path, newline="", encoding="utf-8") as fh:
         reference = {r["ref_id"]: r for r in csv.DictReader(fh)}
@@ -118,7 +120,7 @@ def test_keys_stay_unique_through_repeated_imports_files_with_repeats_and_hand_e
     from dashboard.ingest import manual
     from dashboard.ingest.pipeline import ingest_file
 
-    acled = shared_path("fixtures", "acled_sample.csv")
+    acled = fixture_path("acled_sample.csv")
     ingest_file(con, acled)
     ingest_file(con, acled)  # the same export again
     # a file that repeats its own rows
