@@ -22,7 +22,9 @@ from dashboard.geo.provinces import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_CSV = REPO_ROOT.parent / "shared" / "reference" / "incidents_reference.csv"
+# The embedded incidents copy the reference table's country, province and
+# coordinates verbatim (scripts/transcribe_reference.py), so they are the check.
+INCIDENTS_CSV = REPO_ROOT / "data" / "default" / "incidents.csv"
 GPKG_CANDIDATES = [
     build_provinces.DEFAULT_GPKG,
     Path("/tmp/qgis/usr/share/qgis/resources/data/world_map.gpkg"),
@@ -126,13 +128,12 @@ def test_province_names():
     assert len(province_names("AFG")) == 34
 
 
-@pytest.mark.skipif(not REFERENCE_CSV.is_file(), reason=f"{REFERENCE_CSV} not present")
-def test_reference_incidents_fall_in_their_province():
-    ref = pd.read_csv(REFERENCE_CSV).dropna(subset=["latitude", "longitude"])
-    assert len(ref) == 106
-    out = assign_provinces(ref)
+def test_embedded_incidents_fall_in_their_province():
+    incidents = pd.read_csv(INCIDENTS_CSV).dropna(subset=["latitude", "longitude"])
+    assert len(incidents) == 106
+    out = assign_provinces(incidents)
     wrong = out[(out["province_geo"] != out["province"]) | (out["country_geo"] != out["country"])]
-    assert wrong.empty, wrong[["ref_id", "province", "province_geo", "latitude", "longitude"]]
+    assert wrong.empty, wrong[["incident_id", "province", "province_geo", "latitude", "longitude"]]
 
 
 # --- names ----------------------------------------------------------------

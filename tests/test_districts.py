@@ -1,13 +1,17 @@
 """District boundaries the analyst adds: reading, checking, name matching, the store,
 the command line, URL filters and the pages.
 
-Two kinds of input:
+Three kinds of input:
 - SYNTHETIC squares made up here (named after real districts, but drawn as
   plain 0.2-degree boxes inside Khyber Pakhtunkhwa), written only under
   ``tmp_path``: they test reading formats, repairs and matching rules;
-- the shared geoBoundaries PAK ADM2 file (``../shared/boundaries``), read in
-  place; tests needing it skip when it is absent. Nothing derived from it is
-  written anywhere but ``tmp_path`` (the test's data folder).
+- a SYNTHETIC Pakistan layer (``tests/helpers/districts.py``: Voronoi cells
+  seeded by the embedded incidents' own coordinates, clipped to the project's
+  province polygons, geoBoundaries-like fields), built at test time under the
+  session's temporary folder: the store, the command line, filters and pages;
+- EXTRA: the geoBoundaries PAK ADM2 file in ``../shared/boundaries``, read in
+  place by tests marked ``shared``, which are deselected when it is absent.
+  Nothing derived from it is written anywhere but ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ from dashboard.geo.district_names import DistrictMatcher, key_of
 from dashboard.geo.places import place_incidents, place_with_districts
 
 from tests.conftest import shared_path
+from tests.helpers.districts import synthetic_province_of
 
 PAK_FILE = ("boundaries", "geoBoundaries-PAK-ADM2_simplified.geojson")
+SYNTHETIC_DISTRICTS = 33  # polygons in the synthetic layer (tests/helpers/districts.py)
 BAJAUR_INCIDENTS = {"reference:R004", "reference:R070", "reference:R072", "reference:R099", "reference:R115"}
 FATA_ERA = ["Bajaur", "Mohmand", "Khyber", "Kurram", "Orakzai", "North Waziristan", "South Waziristan"]
 
@@ -64,13 +70,20 @@ def run_cli(*argv: str) -> int:
 
 
 @pytest.fixture
-def pak_file():
+def pak_file(synthetic_pak_file):
+    """The SYNTHETIC Pakistan district layer (built once per session, in a temporary folder)."""
+    return synthetic_pak_file
+
+
+@pytest.fixture
+def shared_pak_file():
+    """EXTRA: the real geoBoundaries file in ../shared (tests using it are marked ``shared``)."""
     return shared_path(*PAK_FILE)
 
 
 @pytest.fixture
 def with_pak(store, con, pak_file, capsys):
-    """The store with the shared PAK districts added through the command line."""
+    """The store with the SYNTHETIC PAK districts added through the command line."""
     assert run_cli("boundaries", "add", str(pak_file), "--country", "PAK", "--level", "2", "--db", store.path) == 0
     capsys.readouterr()
     return con
@@ -270,10 +283,29 @@ def test_synthetic_kp_squares_are_not_afghanistan(tmp_path):
         F.prepare(path, "AFG")
 
 
-# --- the shared geoBoundaries file -------------------------------------------------------------
-def test_shared_file_prepares(pak_file, tmp_path, monkeypatch):
+# --- the synthetic layer, and (EXTRA) the shared geoBoundaries file ------------------------------
+def test_synthetic_layer_prepares(pak_file, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    assert pak_file.is_relative_to(tmp_path.parent) and not pak_file.is_relative_to(REPO_ROOT)  # built at test time
     p = F.prepare(pak_file, "PAK")
+    t = p.districts.set_index("district")
+    assert len(t) == SYNTHETIC_DISTRICTS and p.meta["name_field"] == "shapeName"
+    assert p.meta["provinces"] == {"Khyber Pakhtunkhwa": 17, "Balochistan": 12, "Punjab": 2,
+                                   "Islamabad Capital Territory": 1, "Sindh": 1}
+    assert dict(zip(t.index, t["province"])) == synthetic_province_of()  # each in the province it was cut from
+    assert (t.loc[FATA_ERA, "province"] == "Khyber Pakhtunkhwa").all()
+    assert t.loc["Quetta", "province"] == "Balochistan" and t.loc["Loralai", "province"] == "Balochistan"
+    assert t.loc["Lahore", "province"] == "Punjab" and t.loc["Karachi", "province"] == "Sindh"
+    assert p.meta["display_bytes"] <= F.DISPLAY_BUDGET
+    assert shapely.coverage_is_valid(p.districts.geometry.to_numpy())
+    assert p.districts.geometry.is_valid.all()
+
+
+@pytest.mark.shared(*PAK_FILE)
+def test_shared_file_prepares(shared_pak_file, tmp_path, monkeypatch):
+    """EXTRA (needs ../shared): the real geoBoundaries PAK ADM2 file."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    p = F.prepare(shared_pak_file, "PAK")
     t = p.districts.set_index("district")
     assert len(t) == 126 and p.meta["name_field"] == "shapeName"
     assert (t.loc[FATA_ERA, "province"] == "Khyber Pakhtunkhwa").all()
@@ -291,12 +323,22 @@ def test_country_mismatch(pak_file, capsys, store):
 
 
 def test_add_assigns_districts(with_pak, tmp_path):
-    con = with_pak
+    assert_districts_assigned(with_pak, tmp_path, SYNTHETIC_DISTRICTS)
+
+
+@pytest.mark.shared(*PAK_FILE)
+def test_shared_file_assigns_districts(store, con, shared_pak_file, tmp_path, capsys):
+    """EXTRA (needs ../shared): the same expectations with the real geoBoundaries file."""
+    assert run_cli("boundaries", "add", str(shared_pak_file), "--country", "PAK", "--db", store.path) == 0
+    assert_districts_assigned(con, tmp_path, 126)
+
+
+def assert_districts_assigned(con, tmp_path, polygons: int):
     got = dict(con.execute(
         "SELECT incident_id, district FROM incidents WHERE incident_id IN ('reference:R072', 'reference:R058')"
     ).fetchall())
     assert got == {"reference:R072": "Bajaur", "reference:R058": "Peshawar"}
-    assert con.execute("SELECT count(*) FROM admin_districts").fetchone()[0] == 126
+    assert con.execute("SELECT count(*) FROM admin_districts").fetchone()[0] == polygons
     kp = set(queries.districts_of(con, ("Khyber Pakhtunkhwa",)))
     assert set(FATA_ERA) <= kp and "Quetta" not in kp
     # names finer than the polygons land in the containing polygon
@@ -342,7 +384,7 @@ def test_breakdowns_by_district_agree(with_pak):
     assert areas["incidents"].sum() == series.sum()
     assert areas.loc["Bajaur", "incidents"] == series["Bajaur"] == 5
     s = queries.district_summary(con, f)
-    assert s["polygons"] == 126 and s["countries"] == ["Pakistan"]
+    assert s["polygons"] == SYNTHETIC_DISTRICTS and s["countries"] == ["Pakistan"]
     assert s["incidents"] == s["with_district"] == s["matched"] + 1  # 'Lakki Marwat / Bannu'
 
 
@@ -354,7 +396,7 @@ def test_list_remove_and_restore(store, con, pak_file, capsys):
     capsys.readouterr()
     assert run_cli("boundaries", "list", "--db", store.path) == 0
     out = capsys.readouterr().out
-    assert "PAK" in out and "126 districts" in out and "up to date" in out
+    assert "PAK" in out and f"{SYNTHETIC_DISTRICTS} districts" in out and "up to date" in out
     assert run_cli("boundaries", "remove", "PAK", "--db", store.path) == 0
     pd.testing.assert_frame_equal(snapshot(con), before)
     assert con.execute("SELECT count(*) FROM admin_districts").fetchone()[0] == 0
@@ -370,7 +412,7 @@ def test_adding_again_replaces_and_reassigns(with_pak, pak_file, store):
     first = snapshot(con)
     assert run_cli("boundaries", "add", str(pak_file), "--country", "PAK", "--db", store.path) == 0
     pd.testing.assert_frame_equal(snapshot(con), first)
-    assert con.execute("SELECT count(*) FROM admin_districts").fetchone()[0] == 126
+    assert con.execute("SELECT count(*) FROM admin_districts").fetchone()[0] == SYNTHETIC_DISTRICTS
 
 
 def test_a_failed_store_update_keeps_the_old_files(store, with_pak, pak_file, monkeypatch):
@@ -397,7 +439,7 @@ def test_files_changed_behind_the_store_are_noticed_and_synced(store, con, pak_f
     R.save(F.prepare(pak_file, "PAK"))  # files only, the store not told
     assert not S.in_sync(con)
     change = S.sync(store)
-    assert S.in_sync(con) and change.districts == 126
+    assert S.in_sync(con) and change.districts == SYNTHETIC_DISTRICTS
     assert con.execute("SELECT district FROM incidents WHERE incident_id = 'reference:R072'").fetchone()[0] == "Bajaur"
 
 
@@ -495,7 +537,7 @@ def test_data_page_panel(store, con, pak_file, tmp_path, monkeypatch):
         default_timeout=60,
     ).run()
     assert not at.exception
-    assert at.dataframe[0].value["Districts"].tolist() == [126]
+    assert at.dataframe[0].value["Districts"].tolist() == [SYNTHETIC_DISTRICTS]
     at.button(key="districts_remove_PAK").click().run()
     assert not at.exception
     assert "Removed the Pakistan district boundaries" in at.success[0].value

@@ -46,3 +46,30 @@ def test_many_claims_are_summarised_not_sent_one_by_one():
     fig = figures.claim_delays(pd.DataFrame(), summary)
     assert figures.figure_bytes(fig) < 20_000
     assert fig.data[0].median == (2499.5,)
+
+
+HOSTILE = '<a href="http://127.0.0.1:9/x">Bajaur</a> %{y} <span style="font-size:60px">big</span>'
+
+
+def test_data_text_never_reaches_a_hover_template_or_a_label_as_markup():
+    """Names from imported files are shown as text: no link, no style, no template field."""
+    period = pd.to_datetime(["2023-01-01", "2023-04-01"])
+    series = pd.DataFrame({"period": list(period) * 2, "series": ["TTP", "TTP", HOSTILE, HOSTILE],
+                           "incidents": [1, 2, 3, 4], "killed": [0, 1, 2, 3], "injured": [0, 0, 0, 0]})
+    area = pd.DataFrame({"country": ["Pakistan"], "province": ["Khyber Pakhtunkhwa"], "district": [HOSTILE],
+                         "incidents": [3], "killed": [1], "injured": [0]})
+    groups = pd.DataFrame({"group": [HOSTILE], "claimed": [1], "denied": [0], "suspected_only": [0], "incidents": [1]})
+    delays = pd.DataFrame({"group": [HOSTILE], "claims": [3], "q1": [0.0], "median": [1.0], "q3": [2.0],
+                           "min": [0], "max": [3]})
+    built = [figures.timeline(series, "incidents", "quarter"), figures.stacked_area_bars(series, "incidents"),
+             figures.area_bars(area, "incidents", area="district"), figures.claims_by_group(groups),
+             figures.claim_delays(pd.DataFrame(columns=["group"]), delays)]
+    for fig in built:
+        for trace in fig.data:
+            template = trace.hovertemplate or ""
+            assert "href" not in template and "127.0.0.1" not in template and "60px" not in template
+            text = " ".join(str(v) for v in (trace.name, *(trace.x if trace.x is not None else ()),
+                                             *(trace.y if trace.y is not None else ())))
+            assert "<a " not in text and "<span" not in text
+    names = {t.name for fig in built[:2] for t in fig.data}
+    assert "&lt;a href=\"http://127.0.0.1:9/x\"&gt;Bajaur&lt;/a&gt; %{y} &lt;span style=\"font-size:60px\"&gt;big&lt;/span&gt;" in names

@@ -16,7 +16,7 @@ import dashboard.ingest.write as write
 from dashboard.config import REPO_ROOT
 from dashboard.ingest.pipeline import ingest_file
 from dashboard.workspace import open_workspace as open_store
-from tests.conftest import shared_path
+from tests.conftest import fixture_path
 
 
 def snapshot(con) -> tuple:
@@ -28,7 +28,7 @@ def snapshot(con) -> tuple:
 
 
 def test_a_failure_half_way_through_the_write_leaves_the_store_as_it_was(store, con, monkeypatch):
-    path = shared_path("fixtures", "acled_sample.csv")
+    path = fixture_path("acled_sample.csv")
     before = snapshot(con)
 
     def boom(*args, **kwargs):
@@ -41,7 +41,7 @@ def test_a_failure_half_way_through_the_write_leaves_the_store_as_it_was(store, 
     monkeypatch.undo()
     # The connection is usable and the same file then imports in full.
     r = ingest_file(store, path)
-    assert r.loaded == 71 and snapshot(con)[0] == before[0] + 71
+    assert r.loaded == 44 and snapshot(con)[0] == before[0] + 44
 
 
 CHILD = textwrap.dedent("""
@@ -65,7 +65,7 @@ CHILD = textwrap.dedent("""
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    path = shared_path("fixtures", "gtd_sample.csv")
+    path = fixture_path("gtd_sample.csv")
     db = tmp_path / "killed.duckdb"
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "local"))
     with open_store(db) as store:
@@ -88,28 +88,31 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(tmp_path, monkey
         assert snapshot(con) == before
         assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'gtd'").fetchone()[0] == 0
         # and the file imports in full afterwards
-        assert ingest_file(store, path).loaded == 70
+        assert ingest_file(store, path).loaded == 57
 
 
 def test_overlapping_exports_add_nothing_twice(store, con, tmp_path):
-    raw = pd.read_csv(shared_path("fixtures", "acled_sample.csv"), dtype=str, keep_default_na=False)
+    raw = pd.read_csv(fixture_path("acled_sample.csv"), dtype=str, keep_default_na=False)
+    assert len(raw) == 45
     first, second = tmp_path / "jan.csv", tmp_path / "jan-feb.csv"
-    raw.iloc[:50].to_csv(first, index=False)
-    raw.iloc[30:].to_csv(second, index=False)
+    raw.iloc[:30].to_csv(first, index=False)
+    raw.iloc[20:].to_csv(second, index=False)  # the India row is in this one
     a = ingest_file(store, first)
     b = ingest_file(store, second)
-    overlap = raw.iloc[30:50]
+    overlap = raw.iloc[20:30]
     overlap_loadable = int((overlap["country"] != "India").sum())
-    assert b.duplicates == overlap_loadable
-    assert a.loaded + b.loaded == 71
-    assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled'").fetchone()[0] == 71
+    assert overlap_loadable == 10
+    assert b.duplicates == overlap_loadable and b.skipped == 1
+    assert (a.loaded, b.loaded) == (30, 14)
+    assert a.loaded + b.loaded == 44
+    assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled'").fetchone()[0] == 44
     assert con.execute(
         "SELECT count(*) FROM (SELECT event_id FROM attribution_events GROUP BY 1 HAVING count(*) > 1)"
     ).fetchone()[0] == 0
 
 
 def test_a_file_repeating_an_incident_loads_it_once_with_its_events_once(store, con, tmp_path):
-    raw = pd.read_csv(shared_path("fixtures", "gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
+    raw = pd.read_csv(fixture_path("gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
     doubled = pd.concat([raw.head(5), raw.head(5)])
     path = tmp_path / "doubled.csv"
     doubled.to_csv(path, index=False)
@@ -126,8 +129,9 @@ def test_a_file_repeating_an_incident_loads_it_once_with_its_events_once(store, 
 
 def test_removing_a_batch_takes_out_only_what_it_brought(store, con):
     before = snapshot(con)
-    a = ingest_file(store, shared_path("fixtures", "acled_sample.csv"))
-    b = ingest_file(store, shared_path("fixtures", "ucdp_ged_sample.csv"))
+    a = ingest_file(store, fixture_path("acled_sample.csv"))
+    b = ingest_file(store, fixture_path("ucdp_ged_sample.csv"))
+    assert (a.loaded, b.loaded) == (44, 29)
     with_both = snapshot(con)
     write.remove_batch(store, a.batch_id)
     assert con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled'").fetchone()[0] == 0
@@ -139,6 +143,6 @@ def test_removing_a_batch_takes_out_only_what_it_brought(store, con):
 
 def test_dry_run_counts_without_writing(store, con):
     before = snapshot(con)
-    r = ingest_file(store, shared_path("fixtures", "ucdp_ged_sample.csv"), dry_run=True)
-    assert (r.read, r.loaded, r.batch_id) == (43, 43, None)
+    r = ingest_file(store, fixture_path("ucdp_ged_sample.csv"), dry_run=True)
+    assert (r.read, r.loaded, r.batch_id) == (29, 29, None)
     assert snapshot(con) == before

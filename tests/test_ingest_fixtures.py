@@ -1,7 +1,17 @@
-"""Importing the shared ACLED, UCDP GED and GTD fixtures: counts add up, a
-second import adds nothing, incidents land under the right groups and places."""
+"""Importing ACLED, UCDP GED and GTD files: counts add up, a second import adds
+nothing, incidents land under the right groups and places.
+
+The files are the project's own (``tests/fixtures``, composed from the embedded
+data by ``scripts/make_test_fixtures.py``; not records of those datasets), so
+the facts the tests expect are the embedded data's. One EXTRA test imports the
+``../shared/fixtures`` files too when they are present.
+"""
 
 from __future__ import annotations
+
+import importlib.util
+import re
+from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
@@ -9,11 +19,15 @@ import pytest
 from dashboard import queries
 from dashboard.filters import Filter
 from dashboard.ingest.pipeline import ingest_file
-from tests.conftest import shared_path
+from dashboard.config import REPO_ROOT
+from tests.conftest import fixture_path, shared_path
+
+EMBEDDED = pd.read_csv(REPO_ROOT / "data" / "default" / "incidents.csv", dtype=str,
+                       keep_default_na=False).set_index("incident_id")
 
 
 def fixture(name: str):
-    return shared_path("fixtures", name)
+    return fixture_path(name)
 
 
 def add_up(r) -> bool:
@@ -32,11 +46,68 @@ def incident(con, incident_id: str) -> dict:
     return con.execute("SELECT * FROM incidents WHERE incident_id = ?", [incident_id]).df().iloc[0].to_dict()
 
 
+# --- the fixtures themselves ---------------------------------------------------
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_test_fixtures", REPO_ROOT / "scripts" / "make_test_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_fixtures_are_what_the_generator_writes():
+    built = _generator().build()
+    assert set(built) == {"acled_sample.csv", "ucdp_ged_sample.csv", "gtd_sample.csv"}
+    for name, content in built.items():
+        assert fixture(name).read_bytes() == content, f"{name} is stale: run python scripts/make_test_fixtures.py"
+    assert _generator().build() == built  # deterministic
+
+
+def test_fixture_rows_repeat_the_embedded_facts():
+    """Every row but the synthetic India one is an embedded incident in another layout:
+    same date, place, coordinates, killed and injured (nothing made up)."""
+    def embedded(number: str) -> pd.Series:
+        return EMBEDDED.loc[f"R{int(number):03d}"]
+
+    acled = pd.read_csv(fixture("acled_sample.csv"), dtype=str, keep_default_na=False)
+    assert len(acled.columns) == 31
+    for _, row in acled.iterrows():
+        if row["country"] == "India":
+            assert (row["event_id_cnty"], row["fatalities"]) == ("IND990000", "0")
+            assert row["notes"].startswith("SYNTHETIC TEST ROW")
+            continue
+        assert row["event_id_cnty"][3:5] == "99"  # the test-only range
+        inc = embedded(row["event_id_cnty"][5:])
+        assert (row["event_date"], row["country"], row["admin1"], row["admin2"], row["location"]) == \
+            (inc["date"], inc["country"], inc["province"], inc["district"], inc["place"])
+        assert (row["latitude"], row["longitude"], row["fatalities"]) == (inc["latitude"], inc["longitude"], inc["killed"])
+
+    ucdp = pd.read_csv(fixture("ucdp_ged_sample.csv"), dtype=str, keep_default_na=False)
+    assert len(ucdp.columns) == 49 and ucdp["id"].str.fullmatch(r"99\d{5}").all()
+    for _, row in ucdp.iterrows():
+        inc = embedded(row["id"][2:])
+        assert row["date_start"] == f"{inc['date']} 00:00:00.000"
+        assert (row["latitude"], row["longitude"], row["best"]) == (inc["latitude"], inc["longitude"], inc["killed"])
+        assert int(row["low"]) <= int(row["best"]) <= int(row["high"])
+        if row["low"] != row["best"] or row["high"] != row["best"]:
+            assert {row["low"], row["high"]} - {row["best"]} <= set(re.findall(r"\d+", inc["killed_note"]))
+
+    gtd = pd.read_csv(fixture("gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
+    assert len(gtd.columns) == 135 and gtd["eventid"].str.fullmatch(r"\d{8}99\d{2}").all()
+    for _, row in gtd.iterrows():
+        inc = embedded(re.search(r"incident R(\d+)", row["addnotes"]).group(1))
+        month_only = inc["date_precision"] == "month"
+        assert (row["iyear"], row["imonth"], row["iday"]) == (
+            inc["date"][:4], str(int(inc["date"][5:7])), "0" if month_only else str(int(inc["date"][8:])))
+        assert (row["provstate"], row["city"], row["latitude"], row["longitude"]) == \
+            (inc["province"], inc["place"], inc["latitude"], inc["longitude"])
+        assert (row["nkill"], row["nwound"]) == (inc["killed"], inc["injured"])
+
+
 # --- every fixture ----------------------------------------------------------
 @pytest.mark.parametrize("name, fmt, rows, loaded, skipped", [
-    ("acled_sample.csv", "acled", 72, 71, 1),
-    ("ucdp_ged_sample.csv", "ucdp", 43, 43, 0),
-    ("gtd_sample.csv", "gtd", 70, 70, 0),
+    ("acled_sample.csv", "acled", 45, 44, 1),
+    ("ucdp_ged_sample.csv", "ucdp", 29, 29, 0),
+    ("gtd_sample.csv", "gtd", 57, 57, 0),
 ])
 def test_fixture_imports_with_counts_that_add_up_and_twice_adds_nothing(store, con, name, fmt, rows, loaded, skipped):
     before = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
@@ -59,33 +130,41 @@ def test_batch_records_file_name_hash_and_counts(store, con):
     row = con.execute("SELECT * FROM import_batches WHERE batch_id = ?", [r.batch_id]).df().iloc[0]
     assert row["file_name"] == "acled_sample.csv"
     assert len(row["sha256"]) == 64 and row["sha256"] == r.sha256
-    assert (row["n_read"], row["n_loaded"], row["n_skipped"], row["n_rejected"]) == (72, 71, 1, 0)
+    assert (row["n_read"], row["n_loaded"], row["n_skipped"], row["n_rejected"]) == (45, 44, 1, 0)
 
 
 # --- ACLED --------------------------------------------------------------------
 def test_acled_groups_provinces_and_the_rows_that_count_for_no_one(store, con):
-    ingest_file(store, fixture("acled_sample.csv"))
+    r = ingest_file(store, fixture("acled_sample.csv"))
     raw = pd.read_csv(fixture("acled_sample.csv"), dtype=str, keep_default_na=False)
 
     iskp = raw.loc[raw["actor1"] == "Islamic State Khorasan Province (ISKP)", "event_id_cnty"]
     ttp = raw.loc[raw["actor1"] == "TTP: Tehreek-i-Taliban Pakistan", "event_id_cnty"]
-    assert len(iskp) == 24 and len(ttp) == 14
+    assert len(iskp) == 23 and len(ttp) == 10
     for eid in iskp:
         assert "ISKP" in groups_of(con, f"acled:{eid}")
     for eid in ttp:
         assert "TTP" in groups_of(con, f"acled:{eid}")
 
     # The uncertain actor is kept as written and counts for neither group.
-    assert groups_of(con, "acled:AFG909999") == {}
+    # (R006 in the embedded data: the Taliban and ISKP both suspected, nobody claimed.)
+    assert groups_of(con, "acled:AFG990006") == {}
     ev = con.execute(
-        "SELECT group_id, group_as_written FROM attribution_events WHERE incident_id = 'acled:AFG909999'"
+        "SELECT group_id, group_as_written FROM attribution_events WHERE incident_id = 'acled:AFG990006'"
     ).fetchall()
     assert ev == [(None, "Taliban and/or Islamic State Khorasan Province (ISKP)")]
-    claims = con.execute("SELECT claim_status FROM incident_claims WHERE incident_id = 'acled:AFG909999'").fetchone()
+    claims = con.execute("SELECT claim_status FROM incident_claims WHERE incident_id = 'acled:AFG990006'").fetchone()
     assert claims == ("unclaimed",)
+    assert r.uncertain == 1
 
-    # The row in India is skipped, not loaded.
-    assert con.execute("SELECT count(*) FROM incidents WHERE origin_event_id = 'IND900001'").fetchone()[0] == 0
+    # The (synthetic) row in India is skipped, not loaded: its made-up actor never
+    # shows up as a group name to review.
+    assert raw.loc[raw["country"] == "India", "event_id_cnty"].tolist() == ["IND990000"]
+    assert con.execute("SELECT count(*) FROM incidents WHERE origin_event_id = 'IND990000'").fetchone()[0] == 0
+    assert dict(r.skip_reasons) == {"outside Pakistan and Afghanistan (India)": 1}
+    assert r.unknown_groups == {}
+    assert con.execute(
+        "SELECT count(*) FROM attribution_events WHERE group_as_written LIKE 'Synthetic%'").fetchone()[0] == 0
 
     # Governments, police, military, civilians and unidentified groups are not groups.
     written = {r[0] for r in con.execute(
@@ -94,25 +173,36 @@ def test_acled_groups_provinces_and_the_rows_that_count_for_no_one(store, con):
 
     # ISKP counts in the group filter the pages use.
     by_group = queries.claims_by_group(con, Filter(groups=("ISKP",)))
-    assert by_group.set_index("group").loc["ISKP", "incidents"] >= 24
+    assert by_group.set_index("group").loc["ISKP", "incidents"] >= 23
 
 
 def test_acled_fields_precision_and_places(store, con):
     ingest_file(store, fixture("acled_sample.csv"))
-    quetta = incident(con, "acled:PAK900001")  # Serena Hotel, 2021-04-21
-    assert str(quetta["date"])[:10] == "2021-04-21"
-    assert (quetta["country"], quetta["province"], quetta["district"]) == ("Pakistan", "Balochistan", "Quetta")
-    assert quetta["killed"] == 5 and quetta["date_precision"] == "day"
-    assert quetta["location_precision"] == "point" and not quetta["location_approximate"]
-    assert quetta["summary"].startswith("An explosives-laden car")
-    assert "trt.global" in quetta["attribution_note"]  # ACLED's source text (no URL)
+    khar = incident(con, "acled:PAK990072")  # embedded R072, JUI-F convention in Khar, 2023-07-30
+    assert str(khar["date"])[:10] == "2023-07-30"
+    assert (khar["country"], khar["province"], khar["district"]) == ("Pakistan", "Khyber Pakhtunkhwa", "Bajaur")
+    assert khar["killed"] == 63 and khar["date_precision"] == "day"
+    assert (khar["latitude"], khar["longitude"]) == (34.73, 71.52)
+    assert khar["location_precision"] == "point" and not khar["location_approximate"]
+    assert khar["attack_type"] == "suicide bombing" and khar["target_type"] == "civilians"
+    assert khar["summary"] == EMBEDDED.loc["R072", "summary"]
+    assert khar["summary"].startswith("A suicide bomber with a ball-bearing-laden vest")
+    assert list(khar["source_urls"]) == []  # ACLED gives outlet names, no URLs ...
+    assert khar["attribution_note"].startswith("ACLED sources: ")  # ... kept as a note
+    assert urlparse(EMBEDDED.loc["R072", "source_urls"].split(" | ")[0]).netloc.removeprefix("www.") \
+        in khar["attribution_note"]
 
-    garyum = incident(con, "acled:PAK900002")  # time_precision 3, geo_precision 2, no coordinates
-    assert garyum["date_precision"] == "month"
-    assert garyum["location_approximate"]
-    assert garyum["province"] == "Khyber Pakhtunkhwa" and garyum["district"] == "North Waziristan"
+    kuchlak = incident(con, "acled:PAK990074")  # embedded R074: dated only to September 2023
+    assert (str(kuchlak["date"])[:10], kuchlak["date_precision"]) == ("2023-09-01", "month")
+    assert (kuchlak["province"], kuchlak["district"], kuchlak["killed"]) == ("Balochistan", "Quetta", 0)
+
+    bannu = incident(con, "acled:PAK990073")  # embedded R073: geo_precision 2, no coordinates
+    assert bannu["location_approximate"] and bannu["location_precision"] in ("district", "province")
+    assert (bannu["province"], bannu["district"], bannu["killed"]) == ("Khyber Pakhtunkhwa", "Bannu", 9)
     n = con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled' AND province = 'Khyber Pakhtunkhwa'").fetchone()[0]
-    assert n == 21
+    assert n == 17
+    approx = con.execute("SELECT count(*) FROM incidents WHERE origin = 'acled' AND location_approximate").fetchone()[0]
+    assert approx == 13
 
 
 # --- UCDP ---------------------------------------------------------------------
@@ -122,26 +212,35 @@ def test_ucdp_sides_precision_and_names(store, con):
     written = {r[0] for r in con.execute(
         "SELECT DISTINCT group_as_written FROM attribution_events WHERE incident_id LIKE 'ucdp:%'").fetchall()}
     assert not {w for w in written if w.startswith("Government of") or w == "Civilians"}
-    assert groups_of(con, "ucdp:990001") == {"TTP": "responsible"}
+    assert groups_of(con, "ucdp:9900022") == {"TTP": "responsible"}  # embedded R022, side_b "TTP"
     assert con.execute(
         "SELECT DISTINCT stated_by, kind FROM attribution_events WHERE incident_id LIKE 'ucdp:%'").fetchall() == [
         ("UCDP GED", "attributed")]
-    first = incident(con, "ucdp:990001")
-    assert (first["province"], first["district"]) == ("Balochistan", "Quetta")  # "… province", "… district" dropped
-    assert (first["killed"], first["killed_low"], first["killed_high"]) == (5, 5, 5)
-    assert list(first["source_urls"]) == ["https://trt.global/world/article/12767418"]
+    first = incident(con, "ucdp:9900022")
+    # "… province", "… district" dropped
+    assert (first["province"], first["district"]) == ("Islamabad Capital Territory", "Islamabad")
+    assert (first["killed"], first["killed_low"], first["killed_high"]) == (1, 1, 1)
+    assert list(first["source_urls"]) == EMBEDDED.loc["R022", "source_urls"].split(" | ")
+    # UCDP's "IS" is IS (branch not specified), not ISKP; low/high from the embedded killed_note
+    assert groups_of(con, "ucdp:9900026") == {"IS": "responsible"}
+    qissa = incident(con, "ucdp:9900026")  # R026: "57 on the day per Dawn; 62-63 later"
+    assert (qissa["killed"], qissa["killed_low"], qissa["killed_high"]) == (63, 57, 63)
+    assert qissa["target_type"] == "civilians"  # one-sided violence
     highs = con.execute("SELECT count(*) FROM incidents WHERE origin = 'ucdp' AND killed_high > killed").fetchone()[0]
-    assert highs > 0
+    assert highs == 5
     provinces = dict(con.execute("SELECT province, count(*) FROM incidents WHERE origin='ucdp' GROUP BY 1").fetchall())
-    assert provinces["Khyber Pakhtunkhwa"] == 12 and provinces["Kabul"] == 11
-    # where_prec 4 (province) is approximate
+    assert provinces["Khyber Pakhtunkhwa"] == 7 and provinces["Kabul"] == 9
+    # where_prec 3 (district, no coordinates) is approximate
     approx = con.execute("SELECT count(*) FROM incidents WHERE origin='ucdp' AND location_approximate").fetchone()[0]
-    assert approx == 7
+    assert approx == 4
+    month = incident(con, "ucdp:9900049")  # R049, date_prec 4: dated only to December 2022
+    assert (str(month["date"])[:10], month["date_precision"]) == ("2022-12-01", "month")
 
 
 def test_ucdp_taleban_is_the_afghan_taliban(store, con, tmp_path):
     raw = pd.read_csv(fixture("ucdp_ged_sample.csv"), dtype=str, keep_default_na=False).head(1)
-    raw["id"], raw["side_a"], raw["dyad_name"] = "999999", "Taleban", "Taleban - Civilians"
+    raw["id"], raw["side_a"], raw["side_b"], raw["dyad_name"] = "999999", "Taleban", "Civilians", "Taleban - Civilians"
+    raw["type_of_violence"], raw["gwnoa"] = "3", ""
     path = tmp_path / "ged_taleban.csv"
     raw.to_csv(path, index=False)
     ingest_file(store, path)
@@ -150,26 +249,49 @@ def test_ucdp_taleban_is_the_afghan_taliban(store, con, tmp_path):
 
 # --- GTD ----------------------------------------------------------------------
 def test_gtd_latin1_claims_suspicions_and_unknown(store, con):
+    data = fixture("gtd_sample.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")  # Latin-1: the degree signs in `location` are byte 0xB0
+    assert b"\xb0" in data and data.count(b"\r\n") == data.count(b"\n") == 58  # CRLF, header + 57 rows
     r = ingest_file(store, fixture("gtd_sample.csv"))
-    assert r.rejected == 0 and r.unknown_groups == {}
+    assert (r.read, r.loaded, r.rejected) == (57, 57, 0) and r.unknown_groups == {}
+    assert any("not UTF-8" in n for n in r.notes)
     raw = pd.read_csv(fixture("gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
+    assert raw.loc[raw["eventid"] == "202511119900", "location"].iloc[0].startswith("Coordinates 33.68\u00b0 N")
+    # text comes through as written (embedded R139, G-11 judicial complex, Islamabad)
+    g11 = incident(con, "gtd:202511119900")
+    assert g11["place"] == EMBEDDED.loc["R139", "place"]
+    assert g11["summary"] == "11/11/2025: " + EMBEDDED.loc["R139", "summary"]
+    assert (g11["killed"], g11["injured"]) == (12, 27)
 
     claimed = raw[(raw["claimed"] == "1") & (raw["gname"] == "Khorasan Chapter of the Islamic State")]
-    for eid in claimed["eventid"]:
-        assert groups_of(con, f"gtd:{eid}") == {"ISKP": "claimed"}
+    assert len(claimed) == 12
+    for eid, also in zip(claimed["eventid"], claimed["gname2"]):
+        # (a standing claim outweighs a suspicion: gname2, suspected, is named but not counted)
+        expected = {"ISKP": "claimed"} | ({"IS": "other"} if also else {})
+        assert groups_of(con, f"gtd:{eid}") == expected, eid
+    posted = claimed.loc[claimed["claimmode"] == "7", "eventid"].iloc[0]
     channel = con.execute(
-        f"SELECT DISTINCT channel FROM attribution_events WHERE incident_id = 'gtd:{claimed['eventid'].iloc[0]}' AND kind = 'claimed'"
+        f"SELECT DISTINCT channel FROM attribution_events WHERE incident_id = 'gtd:{posted}' AND kind = 'claimed'"
     ).fetchall()
     assert channel == [("Posted to website, blog, etc.",)]
 
+    # a claimant and a group only suspected (gname2 with guncertain2 = 1): embedded R116
+    assert groups_of(con, "gtd:202411199900") == {"HGB": "claimed", "TTP": "other"}
+    kinds = con.execute("SELECT kind, group_id FROM attribution_events WHERE incident_id = 'gtd:202411199900' "
+                        "ORDER BY seq").fetchall()
+    assert kinds == [("attributed", "HGB"), ("suspected", "TTP"), ("claimed", "HGB")]
+
     suspected = raw[(raw["guncertain1"] == "1") & (raw["gname"] == "Tehrik-i-Taliban Pakistan (TTP)")]
-    assert len(suspected) == 3
+    assert len(suspected) == 2
     for eid in suspected["eventid"]:
         kinds = con.execute(f"SELECT kind FROM attribution_events WHERE incident_id = 'gtd:{eid}'").fetchall()
         assert kinds == [("suspected",)]
         assert groups_of(con, f"gtd:{eid}") == {"TTP": "responsible"}
 
-    for eid in raw.loc[raw["gname"] == "Unknown", "eventid"]:
+    unknown = raw.loc[raw["gname"] == "Unknown", "eventid"]
+    assert len(unknown) == 12
+    for eid in unknown:
         assert con.execute(f"SELECT count(*) FROM attribution_events WHERE incident_id = 'gtd:{eid}'").fetchone()[0] == 0
         assert con.execute(f"SELECT claim_status FROM incident_claims WHERE incident_id = 'gtd:{eid}'").fetchone() == ("unclaimed",)
 
@@ -195,8 +317,8 @@ def test_xlsx_export_of_acled_imports_the_same(store, con, tmp_path):
     path = tmp_path / "acled.xlsx"
     raw.to_excel(path, index=False)
     r = ingest_file(store, path)
-    assert (r.format, r.read, r.loaded, r.skipped, r.rejected) == ("acled", 72, 71, 1, 0)
-    assert groups_of(con, "acled:AFG909999") == {}
+    assert (r.format, r.read, r.loaded, r.skipped, r.rejected) == ("acled", 45, 44, 1, 0)
+    assert groups_of(con, "acled:AFG990006") == {}
 
 
 def test_acled_date_styles_and_numeric_inter_codes(store, con, tmp_path):
@@ -215,3 +337,19 @@ def test_acled_date_styles_and_numeric_inter_codes(store, con, tmp_path):
     for eid in ("D1", "D2", "D3"):
         assert groups_of(con, f"acled:{eid}") == {"ISKP": "responsible"}
     assert con.execute("SELECT DISTINCT target_type FROM incidents WHERE origin='acled'").fetchall() == [("civilians",)]
+
+
+# --- EXTRA: the ../shared format fixtures, when present ------------------------------------
+@pytest.mark.shared("fixtures")
+@pytest.mark.parametrize("name, fmt, rows, loaded, skipped", [
+    ("acled_sample.csv", "acled", 72, 71, 1),
+    ("ucdp_ged_sample.csv", "ucdp", 43, 43, 0),
+    ("gtd_sample.csv", "gtd", 70, 70, 0),
+])
+def test_shared_fixture_imports_too(store, con, name, fmt, rows, loaded, skipped):
+    path = shared_path("fixtures", name)
+    first = ingest_file(store, path)
+    assert (first.format, first.read, first.loaded, first.skipped, first.rejected) == (fmt, rows, loaded, skipped, 0)
+    assert first.unknown_groups == {}
+    again = ingest_file(store, path)
+    assert (again.loaded, again.duplicates, again.skipped) == (0, loaded, skipped)

@@ -17,7 +17,7 @@ from dashboard.filters import Filter
 from dashboard.ingest.detect import FileRejected, sniff
 from dashboard.ingest.native import TEMPLATE_COLUMNS
 from dashboard.ingest.pipeline import ingest_file
-from tests.conftest import shared_path
+from tests.conftest import fixture_path
 
 NATIVE_HEADER = "event_id,date,country,province,district,place,latitude,longitude,killed,summary,claimed_by\n"
 
@@ -126,7 +126,7 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(store, con, tmp_p
 
 
 def test_acled_rows_speak_acled_column_names(store, con, tmp_path):
-    raw = pd.read_csv(shared_path("fixtures", "acled_sample.csv"), dtype=str, keep_default_na=False).head(2)
+    raw = pd.read_csv(fixture_path("acled_sample.csv"), dtype=str, keep_default_na=False).head(2)
     raw.loc[0, "event_date"] = "31/02/2023"
     raw.loc[1, "fatalities"] = "a few"
     path = tmp_path / "acled_bad.csv"

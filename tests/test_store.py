@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.workspace import open_workspace as open_store
 from dashboard.store.schema import SCHEMA_VERSION, current_version
-from tests.conftest import shared_path
+from tests.conftest import fixture_path, shared_path
 
 
 def test_new_database_is_created_at_the_current_schema_version(tmp_path):
@@ -50,7 +50,9 @@ def test_every_default_incident_keeps_a_source_url(con):
     assert missing == 0
 
 
+@pytest.mark.shared("reference", "incidents_reference.csv")
 def test_default_data_matches_the_reference_transcription(con):
+    """EXTRA (needs ../shared): the embedded data is the reference table's transcription."""
     path = shared_path("reference", "incidents_reference.csv")
     with open(path, newline="", encoding="utf-8") as fh:
         reference = {r["ref_id"]: r for r in csv.DictReader(fh)}
@@ -118,7 +120,7 @@ def test_keys_stay_unique_through_repeated_imports_files_with_repeats_and_hand_e
     from dashboard.ingest import manual
     from dashboard.ingest.pipeline import ingest_file
 
-    acled = shared_path("fixtures", "acled_sample.csv")
+    acled = fixture_path("acled_sample.csv")
     ingest_file(store, acled)
     ingest_file(store, acled)  # the same export again
     # a file that repeats its own rows
@@ -134,7 +136,7 @@ def test_keys_stay_unique_through_repeated_imports_files_with_repeats_and_hand_e
         con.execute("SELECT count(*) FROM incidents").fetchone()[0]
 
 
-def test_a_version_3_database_is_migrated_keeping_every_row(store, tmp_path):
+def test_a_version_3_database_is_migrated_keeping_every_row(tmp_path):
     from dashboard.store.schema import MIGRATIONS
 
     path = tmp_path / "v3.duckdb"
@@ -173,7 +175,7 @@ def test_duckdb_memory_limit_is_set_and_a_bad_value_is_refused_clearly(tmp_path,
         open_store(tmp_path / "m.duckdb", load_defaults=False)
 
 
-def test_a_refresh_in_slices_gives_the_same_derived_tables(store, default_db, tmp_path, monkeypatch):
+def test_a_refresh_in_slices_gives_the_same_derived_tables(default_db, tmp_path, monkeypatch):
     """Big refreshes go in slices of incidents (bounded memory); the result is the same."""
     import shutil
 

@@ -33,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from dashboard.config import REPO_ROOT, SHARED_DIR
+from dashboard.config import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -446,7 +446,7 @@ def app(browser, app_server):
 
 
 def fixture_file(*parts: str) -> Path:
-    path = SHARED_DIR.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is not present")
+    """A file under ``tests/`` (the format fixtures are ``tests/fixtures/*``, the project's own)."""
+    path = REPO_ROOT.joinpath("tests", *parts)
+    assert path.exists(), f"{path} is missing: run python scripts/make_test_fixtures.py"
     return path

@@ -1,7 +1,7 @@
 """Import & manage (/data): uploading the ACLED fixture imports it and shows the summary.
 
-Skipped, with the reason, while the Data page does not exist yet or the fixture
-(../shared/fixtures/acled_sample.csv) is absent. The import writes to the store,
+Skipped, with the reason, while the Data page does not exist yet. The fixture is the
+project's own (tests/fixtures/acled_sample.csv). The import writes to the store,
 so this test runs its own server on its own copy of the store.
 """
 
