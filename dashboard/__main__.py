@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 COMMANDS = ("export", "ingest", "boundaries", "bench")
@@ -42,6 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreLockedError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing half-written was kept (each write is one transaction)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for the analyst; DASHBOARD_DEBUG=1 shows it
+        if os.environ.get("DASHBOARD_DEBUG"):
+            raise
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"error: {type(exc).__name__}{': ' + text if text else ''} "
+              "(nothing was changed by the failed step; set DASHBOARD_DEBUG=1 for details)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from dashboard.ui import sidebar  # noqa: E402
+from dashboard.ui import links, sidebar  # noqa: E402
+
+links.keep_what_fits()  # a link over Streamlit's 1,000-parameter limit gets a notice, not a reset
 
 st.set_page_config(
     page_title="KP & Afghanistan militancy dashboard",

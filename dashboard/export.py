@@ -1,8 +1,12 @@
 """Write selected incidents as CSV, XLSX or GeoJSON, safely.
 
 Spreadsheet programs run cells that begin with ``=``, ``+``, ``-``, ``@`` (or a
-tab / carriage return) as formulas. Every text cell that begins so is written
-with a leading apostrophe, so an exported file can be opened without risk.
+tab / carriage return) as formulas, and some skip leading spaces, non-breaking
+spaces or read full-width ``＝ ＋ － ＠`` the same way. Every text cell whose first
+character after any such blanks is a formula start is written with a leading
+apostrophe, so an exported file (CSV, XLSX, GeoJSON properties) can be opened
+without risk. The app's tables have no download of their own
+(``client.disableDataExport``): its download buttons go through here.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from datetime import date, datetime
 
 import pandas as pd
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+BLANKS = " \u00a0\u2007\u202f\u3000\ufeff"  # spaces a spreadsheet may skip before a formula
 FORMATS = ("csv", "xlsx", "geojson")
 
 
 def neutralise(value):
     """Prefix text that a spreadsheet would treat as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (value.startswith(FORMULA_START)
+                                   or value.lstrip(BLANKS).startswith(FORMULA_START)):
         return "'" + value
     return value
 
@@ -28,9 +34,10 @@ def neutralise(value):
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with every text cell neutralised."""
     out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+    for i in range(out.shape[1]):  # by position: a file's header may repeat a name
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            out.isetitem(i, col.map(neutralise))
     return out
 
 
@@ -71,7 +78,7 @@ def to_geojson_bytes(df: pd.DataFrame) -> bytes:
         geometry = None
         if lat is not None and lon is not None and not pd.isna(lat) and not pd.isna(lon):
             geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
-        props = {k: _json_value(v) for k, v in row.items() if k not in ("latitude", "longitude")}
+        props = {k: neutralise(_json_value(v)) for k, v in row.items() if k not in ("latitude", "longitude")}
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
 

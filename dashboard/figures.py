@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import safe_text
+
 PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 OTHER = "#8c8c8c"
 METRIC_LABELS = {"incidents": "Incidents", "killed": "Killed", "injured": "Injured"}
@@ -30,16 +32,13 @@ MAP_GROUPS = 7  # groups with their own colour on the map; the rest are "Other g
 MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
 
 
-def esc(values) -> pd.Series | str:
-    """Data text made inert for Plotly's pseudo-HTML labels (``<`` and ``>`` as entities).
+def esc(values):
+    """Data text made inert for Plotly's pseudo-HTML labels (``safe_text.plotly``).
 
     Every text that comes from data (names, places, groups) goes through this before
     it reaches a label, tick, legend or hover; data is never formatted into a
     ``hovertemplate`` (``%{fullData.name}`` or ``customdata`` carry it instead)."""
-    if isinstance(values, str):
-        return values.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return (pd.Series(values).astype(str).str.replace("&", "&amp;", regex=False)
-            .str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False))
+    return safe_text.plotly(values)
 
 
 def colour_map(series: list[str], known: dict[str, str] | None = None) -> dict[str, str]:

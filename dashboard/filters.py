@@ -33,6 +33,7 @@ BASES = {
 DEFAULT_BASIS = "attributed"
 MAX_TEXT = 200
 PAGE_KEYS = ("page", "incident", "embed", "embed_options")  # URL keys that belong to pages, not the Filter
+DROPPED_KEY = "_dropped"  # how many parameters a link had when it was too long to read whole (ui.links)
 TEXT_COLUMNS = ("place", "district", "summary", "attribution_note", "killed_note")
 
 
@@ -350,6 +351,10 @@ class Filter:
         spelling; values the store does not know are dropped with a notice.
         """
         notices: list[str] = []
+        dropped = _values(params, DROPPED_KEY)
+        if dropped:  # set by ui.links when Streamlit would have ignored the whole link
+            notices.append(f"The link has {_short(dropped[0], 12)} parameters, more than the {MAX_PARAMS} "
+                           "the app reads: only the first were read.")
         if sum(1 if isinstance(v, str) else len(list(v)) for v in params.values()) > MAX_PARAMS:
             notices.append(f"The link has more than {MAX_PARAMS} parameters; only the first of each key was read.")
             params = {k: ([v] if isinstance(v, str) else list(v)[:1]) for k, v in list(params.items())[:MAX_PARAMS]}
@@ -362,7 +367,7 @@ class Filter:
             notices.append("'from' was after 'to'; the two were swapped.")
             kwargs["date_from"], kwargs["date_to"] = kwargs["date_to"], kwargs["date_from"]
         for key in params:
-            if key not in BY_KEY and key not in PAGE_KEYS:
+            if key not in BY_KEY and key not in PAGE_KEYS and key != DROPPED_KEY:
                 notices.append(f"Ignored unknown parameter '{_short(key)}'.")
         return cls(**kwargs), notices
 

@@ -3,8 +3,9 @@ the store: it is shown as the literal text it is, never as markup.
 
 - ``md(text)``: for anything Streamlit renders as Markdown (captions, notices,
   headings, ``st.markdown``): every ASCII punctuation mark is backslash-escaped,
-  so no link, image, emphasis, directive (``:red[…]``, ``:material/…:``), HTML
-  or auto-link (``www.…``, ``http://…``) can form, and line breaks become spaces.
+  so no link, image, emphasis, directive (``:red[…]``, ``:material/…:``) or HTML
+  can form; a word joiner (U+2060, invisible) inside ``http://``, ``www.`` and
+  after ``@`` stops auto-links; line breaks become spaces.
 - ``plotly(text)``: for Plotly labels, legends, ticks and hover text, which read
   a subset of HTML: ``&``, ``<`` and ``>`` become entities. Data text is never
   formatted into a ``hovertemplate`` (``%{…}`` there is a template field).
@@ -22,6 +23,10 @@ import pandas as pd
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _WEB = re.compile(r"^https?://[^\s<>\"']+$", re.I)
+# Markdown turns a bare address into a link even with its punctuation escaped
+# (GFM "autolink literals"): an invisible word joiner inside the marker stops it.
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp):)(//)|(\bwww)(\.)|(@)")
+_JOINER = "\u2060"
 
 
 def md(text: object, limit: int | None = None) -> str:
@@ -30,6 +35,7 @@ def md(text: object, limit: int | None = None) -> str:
     value = _BREAKS.sub(" ", value).replace("\x00", "")
     if limit is not None and len(value) > limit:
         value = value[: limit - 1] + "…"
+    value = _AUTOLINK.sub(lambda m: _JOINER.join(g for g in m.groups() if g) + (_JOINER if m.group(5) else ""), value)
     return _PUNCT.sub(r"\\\1", value)
 
 

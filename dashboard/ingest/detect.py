@@ -38,6 +38,7 @@ class FileInfo:
     encoding: str | None = None    # csv only
     raw_columns: list[str] = field(default_factory=list)  # header cells exactly as parsed
     delimiter: str = ","
+    sheet: str | None = None       # xlsx only: the sheet read
     sha256: str = ""
     size: int = 0
     notes: list[str] = field(default_factory=list)
@@ -52,14 +53,17 @@ def column_key(name: object) -> str:
     return str(name).replace("\ufeff", "").strip().lower()
 
 
-def _scan(path: Path) -> tuple[str, int, bool]:
-    """(sha256, size, whole file is valid UTF-8), in one pass of 4 MB blocks."""
+def _scan(path: Path) -> tuple[str, int, bool, int | None]:
+    """(sha256, size, whole file is valid UTF-8, offset of the first NUL byte or None),
+    in one pass of 4 MB blocks."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, size = True, 0
+    utf8, size, nul = True, 0, None
     with open(path, "rb") as fh:
         while block := fh.read(BLOCK):
             digest.update(block)
+            if nul is None and (at := block.find(b"\x00")) >= 0:
+                nul = size + at
             size += len(block)
             if utf8:
                 try:
@@ -71,7 +75,7 @@ def _scan(path: Path) -> tuple[str, int, bool]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return digest.hexdigest(), size, utf8
+    return digest.hexdigest(), size, utf8, nul
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -130,30 +134,66 @@ def _csv_header(head: bytes, encoding: str) -> tuple[list[str], str]:
     return next(csv.reader(io.StringIO(first), delimiter=delimiter)), delimiter
 
 
-def _xlsx_header(path: Path) -> list[str]:
+def _open_book(path: Path, data_only: bool = True):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise FileRejected(f"the XLSX workbook cannot be opened ({type(exc).__name__})") from None
+
+
+def _first_row(sheet) -> list[str]:
+    for row in sheet.iter_rows(values_only=True):
+        cells = ["" if v is None else str(v).strip() for v in row]
+        if any(cells):
+            while cells and not cells[-1]:
+                cells.pop()
+            return cells
+    return []
+
+
+def _xlsx_header(path: Path) -> tuple[str, list[str], list[str]]:
+    """(sheet name, header cells, notes): the first sheet whose header is a known
+    layout, else the first sheet with anything on it."""
     try:
         with zipfile.ZipFile(path) as zf:
             if "xl/workbook.xml" not in zf.namelist():
                 raise FileRejected("a ZIP archive, not an XLSX workbook")
     except zipfile.BadZipFile:
         raise FileRejected("a damaged XLSX workbook (not a readable ZIP archive)") from None
-    import openpyxl
-
+    book = _open_book(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise FileRejected(f"the XLSX workbook cannot be opened ({type(exc).__name__})") from None
-    try:
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            cells = ["" if v is None else str(v).strip() for v in row]
-            if any(cells):
-                while cells and not cells[-1]:
-                    cells.pop()
-                return cells
+        headers = [(sheet.title, _first_row(sheet)) for sheet in book.worksheets]
     finally:
         book.close()
-    raise FileRejected("the file is empty")
+    filled = [(name, cells) for name, cells in headers if cells]
+    if not filled:
+        raise FileRejected("the file is empty (no sheet holds any cell)")
+    name, cells = next(((n, c) for n, c in filled if detect_format(c)), filled[0])
+    notes = [f"read sheet {name!r}" + ("" if name == headers[0][0] else
+                                       f" (the first sheet with a recognised header, of {len(headers)})")]
+    unvalued = _formulas_without_values(path, name)
+    if unvalued:
+        notes.append(f"{unvalued:,} formula cell(s) have no saved value and were read as empty: "
+                     "open the workbook in a spreadsheet, save it, and import again")
+    return name, cells, notes
+
+
+def _formulas_without_values(path: Path, sheet_name: str) -> int:
+    """Formula cells whose value the workbook did not save (read as empty otherwise)."""
+    formulas, values = _open_book(path, data_only=False), _open_book(path)
+    try:
+        n = 0
+        for f_row, v_row in zip(formulas[sheet_name].iter_rows(values_only=True),
+                                values[sheet_name].iter_rows(values_only=True)):
+            for f, v in zip(f_row, v_row):
+                if v is None and isinstance(f, str) and f.startswith("="):
+                    n += 1
+        return n
+    finally:
+        formulas.close()
+        values.close()
 
 
 def detect_format(columns: list[str]) -> str | None:
@@ -183,19 +223,25 @@ def sniff(path: str | Path, fmt: str | None = None) -> FileInfo:
         raise FileRejected(f"no such file: {path}")
     if fmt is not None and fmt not in ADAPTERS:
         raise FileRejected(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    digest, size, utf8 = _scan(path)
+    digest, size, utf8, nul = _scan(path)
     with open(path, "rb") as fh:
         head = fh.read(HEAD)
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileRejected("the file is empty")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRejected("an old Excel .xls workbook: save it as .xlsx or CSV")
+    notes: list[str] = []
+    sheet = None
     if head.startswith(b"PK\x03\x04"):
         kind, encoding, delimiter = "xlsx", None, ","
-        columns = raw_columns = _xlsx_header(path)
+        sheet, raw_columns, notes = _xlsx_header(path)
+        columns = raw_columns
     else:
         kind = "csv"
         encoding = _encoding(path, head, utf8)
+        if nul is not None and encoding != "utf-16":
+            raise FileRejected(f"binary data: a NUL byte at byte {nul:,} (a damaged file, or not a CSV); "
+                               "nothing was imported")
         raw_columns, delimiter = _csv_header(head, encoding)
         columns = [c.strip() for c in raw_columns]
     detected = detect_format(columns)
@@ -209,7 +255,13 @@ def sniff(path: str | Path, fmt: str | None = None) -> FileInfo:
     missing = missing_columns(columns, chosen)
     if missing:
         raise FileRejected(f"{LABELS[chosen]} file is missing required column(s): {', '.join(missing)}")
-    info = FileInfo(path, kind, chosen, columns, encoding, raw_columns, delimiter, digest, size)
+    info = FileInfo(path, kind, chosen, columns, encoding, raw_columns, delimiter, sheet=sheet, sha256=digest,
+                    size=size, notes=notes)
+    keys = [column_key(c) for c in columns if str(c).strip()]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        info.notes.append("the header repeats column(s) " + ", ".join(repr(k) for k in repeated)
+                          + ": only the first of each is read")
     if fmt and detected and detected != fmt:
         info.notes.append(f"the header looks like {LABELS[detected]}, read as {LABELS[fmt]} as asked")
     if encoding in ("cp1252", "latin-1"):

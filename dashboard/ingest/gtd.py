@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .validate import none_if_blank, text
+from .validate import none_if_blank, other_links, text
 
 REQUIRED = ("eventid", "iyear", "imonth", "iday", "country_txt", "gname")
 SIGNATURE = ("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "specificity",
@@ -107,6 +107,7 @@ def map_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "summary": none_if_blank(_get(raw, "summary")),
         "source_urls": urls.str.findall(URL).str.join(" | ").fillna(""),
         "attribution_note": None,
+        "_other_links": other_links(urls.fillna("")),
     }, index=raw.index)
     return inc, group_events(raw)
 

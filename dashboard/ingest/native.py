@@ -22,7 +22,7 @@ import hashlib
 
 import pandas as pd
 
-from .validate import none_if_blank, parse_dates, text
+from .validate import none_if_blank, other_links, parse_dates, text
 
 TEMPLATE_COLUMNS = [
     "event_id", "date", "date_precision", "country", "province", "district", "place",
@@ -107,6 +107,7 @@ def map_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     claim_date = parse_dates(claim_raw, DAY_FORMATS)
     bad_claim = (claim_raw != "") & claim_date.isna()
     inc["_reject"] = ("claim_date '" + claim_raw + "' is not a date").where(bad_claim, None)
+    inc["_other_links"] = other_links(_get(raw, "source_url"))
     first_url = urls.str[0]
     return inc, group_events(raw, claim_date, first_url)
 

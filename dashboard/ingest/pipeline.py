@@ -137,7 +137,7 @@ def _csv_chunks(info: FileInfo, rows: int, bad: list) -> Iterator[tuple[pd.DataF
 
 
 def _xlsx_chunks(info: FileInfo, rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
-    frame = pd.read_excel(info.path, sheet_name=0, dtype=str, header=0).fillna("")
+    frame = pd.read_excel(info.path, sheet_name=info.sheet or 0, dtype=str, header=0).fillna("")
     frame = frame.loc[:, [not str(c).startswith("Unnamed:") or frame[c].ne("").any() for c in frame.columns]]
     frame = frame[frame.ne("").any(axis=1)]
     for start in range(0, len(frame), rows):
@@ -178,14 +178,17 @@ def _events(ev: pd.DataFrame, good: pd.DataFrame, resolve, unknown: Counter) -> 
     return ev
 
 
-def prepare(raw: pd.DataFrame, adapter, resolve, unknown: Counter):
+def prepare(raw: pd.DataFrame, adapter, resolve, unknown: Counter, tally: Counter | None = None):
     """One chunk of raw rows (text cells, index = row number) -> ``(incidents,
     events, rejected, skipped)``: the rows to keep, mapped, checked, placed and
     with districts cleaned; their events with groups resolved; and the reasons
-    (Series, None where not) for the rest."""
+    (Series, None where not) for the rest. ``tally`` counts what the import
+    summary reports (``other_links``: non-http(s) links left out of sources)."""
     keyed = raw.rename(columns=column_key)
     keyed = keyed.loc[:, ~keyed.columns.duplicated()]
     inc, ev = adapter.map_rows(keyed)
+    if tally is not None and "_other_links" in inc:
+        tally["other_links"] += int(inc.pop("_other_links").sum())
     inc, rej_reason, skip_reason = check(inc, adapter.LABELS)
     good = inc[rej_reason.isna() & skip_reason.isna()]
     if good.empty:
@@ -327,14 +330,13 @@ def ingest_info(
     try:
         _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows)
         if bad_lines:
-            rows = pd.DataFrame({
-                "row": None,
-                "reason": [f"a row has {saw} fields, expected {exp}: {text[:200]!r}"
-                           for exp, saw, text in bad_lines],
-            })
+            reasons, lines = zip(*(_bad_row_reason(info, exp, saw, text) for exp, saw, text in bad_lines))
+            rows = pd.DataFrame({"row": None, "reason": list(reasons)})
             rejected.add(rows.reindex(columns=["row", "reason"] + list(info.raw_columns)))
-            result.read += len(bad_lines)
-            result.rejected += len(bad_lines)
+            # Counted as the file has them: an unterminated quote that swallowed 47
+            # lines is 47 data lines read and rejected, not one.
+            result.read += sum(lines)
+            result.rejected += sum(lines)
         if result.read == 0:
             raise FileRejected("no data rows under the header")
         if progress:
@@ -351,9 +353,30 @@ def ingest_info(
     return result
 
 
+def _bad_row_reason(info: FileInfo, expected: int, saw: int, text: str) -> tuple[str, int]:
+    """(reason, data lines it spans) for a row the CSV parser could not split."""
+    lines = text.count("\n") + 1
+    if lines > 1 and text.count('"') % 2 == 1:
+        where = _line_of(info, text)
+        at = f" at line {where:,}" if where else ""
+        return (f"an unterminated quote{at}: the {lines:,} lines from there were read as one row "
+                f"({saw} fields, expected {expected}); close the quote and import again: {text[:120]!r}", lines)
+    return f"a row has {saw} fields, expected {expected}: {text[:200]!r}", lines
+
+
+def _line_of(info: FileInfo, text: str, limit: int = 256 << 20) -> int | None:
+    """The file line (1 = the header) on which ``text`` starts; None for files over ``limit`` bytes."""
+    if info.size > limit:
+        return None
+    content = info.path.read_bytes().decode(info.encoding or "utf-8", errors="replace").replace("\r\n", "\n")
+    at = content.find(text.replace("\r\n", "\n"))
+    return content.count("\n", 0, at) + 1 if at >= 0 else None
+
+
 def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows) -> None:
     adapter = ADAPTERS[info.format]
     resolve = resolver(con)
+    tally: Counter = Counter()
     con.execute(_STAGE_INC)
     con.execute(_STAGE_EV)
     # Mapped chunks are appended to the staging tables a few at a time: one INSERT
@@ -362,7 +385,7 @@ def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows
     pending_rows = 0
     for raw, fraction in _chunks(info, chunk_rows, bad_lines):
         result.read += len(raw)
-        good, events, rej_reason, skip_reason = prepare(raw, adapter, resolve, result.unknown_groups)
+        good, events, rej_reason, skip_reason = prepare(raw, adapter, resolve, result.unknown_groups, tally)
         result.rejected += int(rej_reason.notna().sum())
         result.skipped += int(skip_reason.notna().sum())
         result.skip_reasons.update(skip_reason.dropna().tolist())
@@ -378,6 +401,9 @@ def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows
         if progress:
             progress(min(fraction, 0.99), result.read, "reading")
     _stage_pending(con, pending)
+    if tally["other_links"]:
+        result.notes.append(f"{tally['other_links']:,} source link(s) that are not http(s) web addresses "
+                            "(javascript:, data:, file: …) were left out")
 
 
 def _stage_pending(con: duckdb.DuckDBPyConnection, pending: list[tuple[pd.DataFrame, pd.DataFrame]]) -> None:

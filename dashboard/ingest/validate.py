@@ -270,3 +270,13 @@ def check(inc: pd.DataFrame, labels: dict[str, str], today: date | None = None):
     skipped = skip.result()
     rejected = rej.result().where(skipped.isna(), None)
     return out, rejected, skipped
+
+
+_OTHER_SCHEMES = r"(?i)(?<![\w.+-])(?:javascript|data|vbscript|file|blob|ftp|mailto|about):"
+
+
+def other_links(values: pd.Series) -> pd.Series:
+    """How many links per cell use a scheme other than http(s) (``javascript:``,
+    ``data:``, ``file:`` …): they are never kept as source URLs, and the import
+    summary says how many were left out."""
+    return text(values).str.count(_OTHER_SCHEMES)

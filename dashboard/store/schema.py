@@ -240,5 +240,5 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version a database is at (0 for an empty file)."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
+    rows = con.execute("SELECT max(version) FROM schema_version").fetchall()  # all: no result left open
+    return int(rows[0][0] or 0)

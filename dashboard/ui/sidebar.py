@@ -15,6 +15,7 @@ import streamlit as st
 
 from .. import pagedata
 from ..filters import BASES, DIMENSIONS, PAGE_KEYS, Dimension, Filter
+from ..safe_text import md
 from . import state
 
 PRESETS = ("All dates", "Last 30 days", "Last 90 days", "Last 12 months", "Custom")
@@ -145,13 +146,13 @@ def _options(a: pagedata.Answers, dim: Dimension, data: pagedata.SidebarData, ch
 def show_selection() -> None:
     """The selection as a sentence, and notices about URL values that were dropped."""
     filt = state.current_filter()
-    st.caption(filt.describe())
+    st.caption(md(filt.describe()))  # names and search text from the URL or the store, shown literally
     datasets = state.vocabulary().datasets
     if len(datasets) > 1 and len(filt.datasets) != 1:
         st.caption(
-            f":material/warning: The selection mixes datasets ({', '.join(filt.datasets or datasets)}): "
+            f":material/warning: The selection mixes datasets ({md(', '.join(filt.datasets or datasets))}): "
             "an attack that several datasets report is counted once per dataset. "
             "Choose one under **More filters → Dataset**."
         )
     for note in state.notices():
-        st.warning(note, icon=":material/info:")
+        st.warning(md(note), icon=":material/info:")

@@ -7,7 +7,6 @@ the same code as ``python -m dashboard boundaries``.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -17,15 +16,12 @@ import streamlit as st
 from dashboard.geo import district_store
 from dashboard.geo import boundary_files as F
 from dashboard.geo import boundary_registry as R
+from dashboard.safe_text import md
 from dashboard.ui import state
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "parquet", "geoparquet"]
 _MESSAGE = "_boundaries_message"
 
-
-def _md(text: object) -> str:
-    """User-supplied text (file names, field names) shown literally in Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+!|~>-])", r"\\\1", str(text))
 
 
 def _done(kind: str, text: str, notes: list[str] | None = None) -> None:
@@ -69,9 +65,9 @@ def render() -> None:
             try:
                 change = district_store.sync(state.get_store())
             except Exception as exc:  # shown to the analyst; the transaction rolled back
-                _done("error", f"Could not re-assign districts: {_md(exc)}")
+                _done("error", f"Could not re-assign districts: {md(exc)}")
             else:
-                _done("ok", _md(change.summary()))
+                _done("ok", md(change.summary()))
 
     with st.form("districts_add", clear_on_submit=True):
         upload = st.file_uploader(
@@ -99,9 +95,9 @@ def render() -> None:
                 try:
                     change = district_store.remove_boundaries(state.get_store(), m["country_iso3"])
                 except Exception as exc:
-                    _done("error", f"Could not remove the {m['country']} districts: {_md(exc)}")
+                    _done("error", f"Could not remove the {m['country']} districts: {md(exc)}")
                 else:
-                    _done("ok", f"Removed the {m['country']} district boundaries. {_md(change.summary())}")
+                    _done("ok", f"Removed the {m['country']} district boundaries. {md(change.summary())}")
 
 
 def _add(upload, country: str, name_field: str | None) -> None:
@@ -113,6 +109,6 @@ def _add(upload, country: str, name_field: str | None) -> None:
             prepared = F.prepare(path, country, F.LEVEL, name_field, source_name=name)
             change = district_store.add_boundaries(state.get_store(), prepared)
         except F.BoundaryError as exc:
-            st.error(_md(exc))
+            st.error(md(exc))
             return
-    _done("ok", f"Added {_md(name)}. {_md(change.summary())}", [_md(n) for n in change.notes])
+    _done("ok", f"Added {md(name)}. {md(change.summary())}", [md(n) for n in change.notes])

@@ -21,6 +21,7 @@ from dashboard.ingest.detect import FORMATS, LABELS, FileRejected, sniff
 from dashboard.ingest.pipeline import ingest_info, preview
 from dashboard.ingest.write import remove_batch
 from dashboard.store.schema import ATTRIBUTION_KINDS
+from dashboard.safe_text import md
 from dashboard.ui import state
 
 TEMPLATE = config.REPO_ROOT / "data" / "templates" / "native_template.csv"
@@ -28,10 +29,6 @@ MAX_DOWNLOAD = 50 * 2**20
 COUNTRIES = ("Pakistan", "Afghanistan")
 PRECISIONS = ("day", "week", "month", "year")
 
-
-def _md(text: object) -> str:
-    """Text from a file or the store shown literally inside Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+!|~>$-])", r"\\\1", str(text))
 
 
 def _table(df, **kwargs) -> None:
@@ -113,7 +110,7 @@ def import_section() -> None:
     except FileRejected as exc:
         detected, reason = None, str(exc)
     if detected is None:
-        st.warning(f"Format not recognised: {_md(reason)}. Choose one to check the columns again.")
+        st.warning(f"Format not recognised: {md(reason)}. Choose one to check the columns again.")
     chosen = st.selectbox(
         "Format", FORMATS, index=FORMATS.index(detected.format) if detected else None,
         format_func=lambda f: LABELS[f] + (" (detected)" if detected and f == detected.format else ""),
@@ -124,15 +121,15 @@ def import_section() -> None:
     try:
         info = sniff(path, chosen)
     except FileRejected as exc:
-        st.error(f"This file cannot be imported: {_md(exc)}")
+        st.error(f"This file cannot be imported: {md(exc)}")
         return
     for note in info.notes:
-        st.caption(_md(note))
+        st.caption(md(note))
     st.caption(f"{info.kind.upper()}, {_size(info.size)}, SHA-256 `{info.sha256[:16]}…`; first rows:")
     try:
         _table(preview(info, 10))
     except FileRejected as exc:
-        st.error(f"This file cannot be imported: {_md(exc)}")
+        st.error(f"This file cannot be imported: {md(exc)}")
         return
     dry = st.checkbox("Check only (dry run): count what would be loaded, write nothing", key="data_dry")
     if st.button("Check file" if dry else "Import file", type="primary", icon=":material/upload:"):
@@ -145,7 +142,7 @@ def import_section() -> None:
             result = ingest_info(state.get_store(), info, dry_run=dry, progress=progress, file_name=upload.name)
         except FileRejected as exc:
             bar.empty()
-            st.error(f"This file cannot be imported: {_md(exc)}")
+            st.error(f"This file cannot be imported: {md(exc)}")
             return
         finally:
             if not dry:  # imported (or refused): the copy is no longer needed
@@ -159,7 +156,7 @@ def _last_result() -> None:
     result = st.session_state.get("_data_result")
     if result is None:
         return
-    st.subheader(f"{'Checked' if result.dry_run else 'Imported'}: {_md(result.file_name)}")
+    st.subheader(f"{'Checked' if result.dry_run else 'Imported'}: {md(result.file_name)}")
     cols = st.columns(5)
     for col, (label, value) in zip(cols, [("Read", result.read), ("Loaded" if not result.dry_run else "Would load", result.loaded),
                                           ("Duplicates", result.duplicates), ("Skipped", result.skipped),
@@ -169,7 +166,7 @@ def _last_result() -> None:
     st.caption(f"{result.label}, {result.seconds:.1f} s" + (f", batch `{result.batch_id}`" if result.batch_id else
                                                             " — dry run, nothing written"))
     for reason, n in result.skip_reasons.most_common(5):
-        st.caption(f"Skipped {n:,}: {_md(reason)}")
+        st.caption(f"Skipped {n:,}: {md(reason)}")
     if result.uncertain:
         st.caption(f"{result.uncertain:,} uncertain actor(s) ('X and/or Y') kept with no group: they count for neither.")
     if result.unknown_groups:
@@ -241,9 +238,9 @@ def incident_form() -> None:
         try:
             incident_id = manual.add_incident(state.get_store(), fields)
         except manual.EntryError as exc:
-            st.error(f"Not added: {_md(exc)}")
+            st.error(f"Not added: {md(exc)}")
             return
-        _flash("success", f"Added incident {_md(incident_id)}.")
+        _flash("success", f"Added incident {md(incident_id)}.")
         st.rerun()
 
 
@@ -263,9 +260,9 @@ def statement_form() -> None:
     incident_id = st.selectbox("Incident", list(labels), format_func=labels.get, key="m_incident")
     detail, events = state.ask_store("incident_detail", incident_id)
     if detail:
-        st.caption(f"Now: {_md(detail.get('claim_status') or 'unclaimed')}"
-                   + (f", claimed by {_md(detail['claimed_by'])}" if detail.get("claimed_by") else "")
-                   + (f", attributed to {_md(detail['attributed_to'])}" if detail.get("attributed_to") else ""))
+        st.caption(f"Now: {md(detail.get('claim_status') or 'unclaimed')}"
+                   + (f", claimed by {md(detail['claimed_by'])}" if detail.get("claimed_by") else "")
+                   + (f", attributed to {md(detail['attributed_to'])}" if detail.get("attributed_to") else ""))
     if len(events):
         _table(events[["seq", "kind", "group_id", "group_as_written", "stated_by", "channel", "statement_date"]])
     with st.form("manual_statement", clear_on_submit=True):
@@ -287,9 +284,9 @@ def statement_form() -> None:
                 "statement_date": when, "source_url": source, "note": note,
             }])
         except manual.EntryError as exc:
-            st.error(f"Not added: {_md(exc)}")
+            st.error(f"Not added: {md(exc)}")
             return
-        _flash("success", f"Added a '{kind}' statement to {_md(incident_id)}.")
+        _flash("success", f"Added a '{kind}' statement to {md(incident_id)}.")
         st.rerun()
 
 
@@ -325,7 +322,7 @@ def batches_section() -> None:
     )
     if st.button("Remove batch", type="primary", disabled=not confirm, icon=":material/delete:"):
         n = remove_batch(state.get_store(), chosen)
-        _flash("success", f"Removed batch {_md(chosen)} ({n:,} incidents).")
+        _flash("success", f"Removed batch {md(chosen)} ({n:,} incidents).")
         st.rerun()
 
 
@@ -334,7 +331,7 @@ def names_section() -> None:
     st.caption(
         "Group names in the data that match no known group. They are kept as written and count for "
         "no group. To map a name to a group, add a line `alias,group_id` to "
-        f"`{_md(config.data_dir() / 'group_aliases.csv')}`, or use the form below. "
+        f"{md(config.data_dir() / 'group_aliases.csv')}, or use the form below. "
         "Uncertain names such as 'X and/or Y' are never mapped."
     )
     if names.empty:
@@ -352,9 +349,9 @@ def names_section() -> None:
         try:
             n = groups.add_alias(state.get_store(), alias or "", group or "")
         except groups.AliasError as exc:
-            st.error(f"Not added: {_md(exc)}")
+            st.error(f"Not added: {md(exc)}")
             return
-        _flash("success", f"Alias added; {n} statement(s) now count for {_md(group)}.")
+        _flash("success", f"Alias added; {n} statement(s) now count for {md(group)}.")
         st.rerun()
     if st.button("Re-read the alias files", help="After editing group_aliases.csv by hand."):
         n = groups.reload_aliases(state.get_store())

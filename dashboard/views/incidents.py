@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import export, pagedata
 from dashboard.figures import STATUS_LABELS
+from dashboard.safe_text import md, safe_url
 from dashboard.ui import sidebar, state, widgets
 
 st.title("Incidents")
@@ -59,7 +60,7 @@ if d.detail_missing:
 elif d.detail is not None:
     detail, events = d.detail, d.events
     st.divider()
-    st.subheader(f"{pd.Timestamp(detail['date']):%d %b %Y} · {detail['place'] or detail['province'] or ''}")
+    st.subheader(f"{pd.Timestamp(detail['date']):%d %b %Y} · {md(detail['place'] or detail['province'] or '')}")
     a, b, c = st.columns(3)
     a.metric("Killed", "unknown" if pd.isna(detail["killed"]) else f"{int(detail['killed']):,}")
     b.metric("Injured", "unknown" if pd.isna(detail["injured"]) else f"{int(detail['injured']):,}")
@@ -92,7 +93,7 @@ elif d.detail is not None:
             },
         )
     st.markdown("**Sources**")
-    urls = list(detail["source_urls"]) if detail["source_urls"] is not None else []
+    urls = [u for u in (detail["source_urls"] if detail["source_urls"] is not None else []) if safe_url(u)]
     if urls:
         st.dataframe(pd.DataFrame({"url": urls}), hide_index=True, width="stretch",
                      column_config={"url": st.column_config.LinkColumn("Source")})

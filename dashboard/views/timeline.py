@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import pagedata
+from dashboard.safe_text import md, safe_url
 from dashboard.ui import sidebar, state, widgets
 
 st.title("Timeline")
@@ -34,7 +35,8 @@ stones = d.milestones
 if stones is not None and len(stones):
     with st.expander(f"Milestones ({len(stones)})"):
         for i, row in enumerate(stones.itertuples(index=False), start=1):
-            st.markdown(f"**{i}.** {row.date:%d %b %Y} — {row.label}  \n[source]({row.source_url})")
+            url = safe_url(row.source_url)
+            st.markdown(f"**{i}.** {row.date:%d %b %Y} — {md(row.label)}" + (f"  \n[source](<{url}>)" if url else ""))
 
 st.subheader("Breakdown by area")
 widgets.area_level_control(f, "tl_level")
