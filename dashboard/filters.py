@@ -273,6 +273,33 @@ class TextDim(Dimension):
         return f'matching "{f.q}"' if f.q else None
 
 
+PRECISIONS = {"any": "any precision", "exact": "exact place and date"}
+
+
+@dataclass(frozen=True)
+class PrecisionDim(Dimension):
+    """``exact``: only incidents whose place is known to the town and date to the day
+    (``incidents.precise``), for district maps and weekly counts."""
+
+    def parse(self, values, vocab, notices):
+        text = self.one(values, notices)
+        if text is None:
+            return _UNSET
+        if text.lower() in PRECISIONS:
+            return text.lower()
+        notices.append(f"Ignored precision '{_short(text)}': use 'exact' or 'any'.")
+        return _UNSET
+
+    def query(self, value):
+        return [value] if value != "any" else []
+
+    def sql(self, f, alias):
+        return (f"{alias}.precise", []) if f.precision == "exact" else None
+
+    def words(self, f):
+        return "exact place and date only" if f.precision == "exact" else None
+
+
 GROUP_HELP = "A group includes its factions (TTP includes Jamaat-ul-Ahrar)."
 BASIS_HELP = ("Claimed only: the group claimed the attack and did not retract. "
               "Claimed or attributed: a claim settles it; where nobody claimed, suspicion by "
@@ -300,6 +327,10 @@ DIMENSIONS: tuple[Dimension, ...] = (
                  section="more"),
     TextDim("q", "q", f"free text searched in place, district, summary and notes (≤ {MAX_TEXT} characters)",
             label="Search text", widget="text", section="more", placeholder="place, summary, note…"),
+    PrecisionDim("precision", "precision", "`exact` (place known to the town, date to the day) or `any` (default)",
+                 label="Place and date known to", widget="precision", section="more",
+                 help="Exact: only incidents whose source gives the town and the day, e.g. for a district "
+                      "map or a weekly count. Approximate records are left out, and the notice says how many."),
     DatasetDim("dataset", "datasets", "origin dataset: `reference`, `acled`, `ucdp`, `gtd`, `native`, `manual`",
                label="Dataset", widget="multiselect", section="more", placeholder="All datasets",
                column="origin",
@@ -327,6 +358,7 @@ class Filter:
     basis: str = DEFAULT_BASIS
     min_killed: int = 0
     q: str = ""
+    precision: str = "any"
 
     # --- URL -------------------------------------------------------------
     def to_query(self) -> dict[str, list[str]]:

@@ -227,6 +227,19 @@ class TimelineData(PageData):
     areas_figure: go.Figure | None
     areas_empty: bool
     district_note: str | None
+    # The numbers behind each chart (period × series), for the downloads.
+    groups_table: pd.DataFrame = field(default_factory=pd.DataFrame, metadata={"shown": False})
+    areas_table: pd.DataFrame = field(default_factory=pd.DataFrame, metadata={"shown": False})
+
+
+def period_table(data: pd.DataFrame, metric: str, freq: str) -> pd.DataFrame:
+    """``metric`` per period (rows, oldest first) and series (columns): the numbers a chart draws."""
+    if data.empty:
+        return pd.DataFrame(columns=[freq])
+    table = data.pivot_table(index="period", columns="series", values=metric, aggfunc="sum", fill_value=0)
+    table.index = pd.to_datetime(table.index).strftime("%Y-%m-%d")
+    table.columns = [str(c) for c in table.columns]
+    return table.rename_axis(f"{freq} starting").reset_index()
 
 
 def timeline(a: Answers, f: Filter, *, freq: str = "quarter", metric: str = "incidents", rollup: bool = True,
@@ -244,7 +257,8 @@ def timeline(a: Answers, f: Filter, *, freq: str = "quarter", metric: str = "inc
     areas_fig = None if by_area.empty else figures.stacked_area_bars(
         by_area, metric, title=f"{figures.METRIC_LABELS[metric]} per {freq}, by {level}")
     note = district_note(a.ask("district_summary", f)) if level == "district" else None
-    return TimelineData(groups_fig, stones, areas_fig, by_area.empty, note)
+    return TimelineData(groups_fig, stones, areas_fig, by_area.empty, note,
+                        period_table(data, metric, freq), period_table(by_area, metric, freq))
 
 
 # --- claims -------------------------------------------------------------------------

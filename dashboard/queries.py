@@ -181,30 +181,62 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None
 
 
 # --- overview --------------------------------------------------------------
+def previous_period(start: date, end: date) -> tuple[date, date, str]:
+    """The period an analyst compares ``start``–``end`` with, and its name.
+
+    A calendar year, quarter or month is compared with the one before it (2024 with
+    2023, March with February); any other range with the range of equal length
+    just before it."""
+    if start.day == 1 and end == _month_end(end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if (months == 12 and start.month == 1) or (months == 3 and start.month in (1, 4, 7, 10)) or months == 1:
+            first = _add_months(start, -months)
+            name = {12: "the year before", 3: "the quarter before", 1: "the month before"}[months]
+            return first, start - timedelta(days=1), name
+    days = (end - start).days + 1
+    return start - timedelta(days=days), start - timedelta(days=1), f"the {days:,} days before"
+
+
+def _month_end(d: date) -> date:
+    return _add_months(d.replace(day=1), 1) - timedelta(days=1)
+
+
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def headline(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
-    """Headline figures for the selection and for the previous period of equal length.
+    """Headline figures for the selection and for the period it is compared with.
 
     The period is the filter's date range, or the data's range where open. Keys:
     incidents, killed, injured, claimed_share (0-1 or None), period (start, end),
-    and ``previous`` with the same figures (None when there is no earlier period).
+    ``previous`` with the same figures for the earlier period (``previous_period``),
+    or None with ``no_previous`` saying why: all dates are selected, or the earlier
+    period starts before the data does (a change against a period with no data
+    would be no change at all).
     """
     lo, hi = data_range(con)
     start, end = f.date_from or lo, f.date_to or hi
     if not (f.date_from and start and end):  # no comparison for "all dates": nothing precedes it
-        return {**_headline_for(con, f), "period": (start, end), "previous": None}
-    days = (end - start).days + 1
-    prev = f.with_(date_from=start - timedelta(days=days), date_to=start - timedelta(days=1))
+        return {**_headline_for(con, f), "period": (start, end), "previous": None,
+                "no_previous": "all dates are selected"}
+    prev_start, prev_end, name = previous_period(start, end)
+    if lo is None or prev_start < lo:
+        return {**_headline_for(con, f), "period": (start, end), "previous": None,
+                "no_previous": (f"no earlier data: the data begins {lo:%d %b %Y}" if lo else "no data")}
+    prev = f.with_(date_from=prev_start, date_to=prev_end)
     # Both periods in one pass: the selection with its start moved back to the
     # previous period's start, split on the date.
     source, params, claimed = _headline_source(f.with_(date_from=prev.date_from))
     row = con.execute(
         f"""SELECT {_HEADLINE.format(when="s.date >= ?", claimed=claimed)},
-                   {_HEADLINE.format(when="s.date < ?", claimed=claimed)}
+                   {_HEADLINE.format(when="s.date < ? AND s.date <= ?", claimed=claimed)}
             FROM {source} s""",
-        [start] * 4 + [start] * 4 + params,
+        [start] * 4 + [start, prev_end] * 4 + params,
     ).fetchone()
-    return {**_headline_row(row[:4]), "period": (start, end),
-            "previous": {**_headline_row(row[4:]), "period": (prev.date_from, prev.date_to)}}
+    return {**_headline_row(row[:4]), "period": (start, end), "no_previous": None,
+            "previous": {**_headline_row(row[4:]), "period": (prev.date_from, prev.date_to), "name": name}}
 
 
 # Incidents, killed, injured and claimed incidents of the rows where {when} holds.
@@ -596,3 +628,106 @@ def import_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def boundaries_in_sync(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether incidents were placed from the district files now in the data folder."""
     return in_sync(con)
+
+
+# --- changes (early warning) -------------------------------------------------
+def _undated(f: Filter) -> Filter:
+    """The selection without its dates: a comparison sets its own windows."""
+    return f.with_(date_from=None, date_to=None)
+
+
+def period_counts(con: duckdb.DuckDBPyConnection, f: Filter, period: str, level: str,
+                  start: date, end: date) -> pd.DataFrame:
+    """Incidents and killed per area, group family and calendar ``period`` between
+    ``start`` and ``end`` (inclusive), the selection's other filters applied.
+
+    Columns: country, province[, district], group (a root group, or 'All groups'
+    counting each incident once), period (its first day), incidents, killed. A group's
+    incidents follow the attribution basis; factions count under their parent."""
+    part = FREQS.get(period, "week")
+    g_filter = _undated(f)
+    area = "country, province" + (", district" if level == "district" else "")
+    area_g = ", ".join(f"g.{c.strip()}" for c in area.split(","))
+    rows, params = _rows(g_filter, "incident_groups", "g")
+    clause, gparams = _group_clause(g_filter)
+    groups = df(
+        con,
+        f"""SELECT {area}, "group", period, count(*) AS incidents, coalesce(sum(killed), 0) AS killed
+            FROM (SELECT DISTINCT {area_g}, g.root_id AS "group", date_trunc('{part}', g.date) AS period,
+                         g.incident_key, g.killed
+                  {rows} AND g.{_flag(f)} AND g.date BETWEEN ? AND ? {clause})
+            GROUP BY ALL""",
+        params + [start, end] + gparams,
+    )
+    rows, params = _rows(g_filter, "incident_claims", "c")
+    area_c = ", ".join(f"c.{c.strip()}" for c in area.split(","))
+    every = df(
+        con,
+        f"""SELECT {area_c}, 'All groups' AS "group", date_trunc('{part}', c.date) AS period,
+                   count(*) AS incidents, coalesce(sum(c.killed), 0) AS killed
+            {rows} AND c.date BETWEEN ? AND ? GROUP BY ALL""",
+        params + [start, end],
+    )
+    out = pd.concat([every, groups], ignore_index=True)
+    if level == "district":
+        out = out[out["district"].notna()]
+    out["period"] = pd.to_datetime(out["period"]).dt.date
+    return out
+
+
+def firsts(con: duckdb.DuckDBPyConnection, f: Filter, start: date, end: date, level: str) -> pd.DataFrame:
+    """What happened for the first time between ``start`` and ``end``: a group's first
+    attack on a target type, and the first claim under a name as written.
+
+    Columns: kind, group, area, date, what. (A group's first attack in an area
+    within a year is found from ``period_counts``.)"""
+    g_filter = _undated(f)
+    rows, params = _rows(g_filter, "incident_groups", "g")
+    clause, gparams = _group_clause(g_filter)
+    area = "g.district" if level == "district" else "g.province"
+    targets = df(
+        con,
+        f"""SELECT 'first attack on this target' AS kind, g.root_id AS "group",
+                   arg_min({area}, g.date) AS area, min(g.date) AS date, g.target_type AS what
+            {rows} AND g.{_flag(f)} AND g.target_type IS NOT NULL AND g.date <= ? {clause}
+            GROUP BY g.root_id, g.target_type HAVING min(g.date) >= ?""",
+        params + [end] + gparams + [start],
+    )
+    sql, params = _selected(g_filter)
+    names = df(
+        con,
+        f"""SELECT 'first claim under this name' AS kind, coalesce(r.root_id, e.group_id, '') AS "group",
+                   arg_min(s.{"district" if level == "district" else "province"}, s.date) AS area,
+                   min(s.date) AS date, e.group_as_written AS what
+            FROM ({sql}) s JOIN attribution_events e USING (incident_id)
+            LEFT JOIN group_roots r ON r.group_id = e.group_id
+            WHERE e.kind = 'claimed' AND e.group_as_written IS NOT NULL AND s.date <= ?
+            GROUP BY ALL HAVING min(s.date) >= ?""",
+        params + [end, start],
+    )
+    out = pd.concat([targets, names], ignore_index=True)
+    return out.sort_values(["date", "kind", "group"], ignore_index=True) if len(out) else out
+
+
+def period_statements(con: duckdb.DuckDBPyConnection, f: Filter, start: date, end: date) -> pd.DataFrame:
+    """Claims and denials on the selection's incidents of ``start``–``end``, in order."""
+    sql, params = _selected(_undated(f).with_(date_from=start, date_to=end))
+    return df(
+        con,
+        f"""SELECT s.incident_id, s.date, s.province, s.district, s.place, e.kind, e.group_id,
+                   e.group_as_written, e.channel, e.statement_date, e.source_url
+            FROM ({sql}) s JOIN attribution_events e USING (incident_id)
+            WHERE e.kind IN ('claimed', 'denied')
+            ORDER BY s.date, s.incident_id, e.seq""",
+        params,
+    )
+
+
+def dataset_notes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per dataset: incidents now in the store and when its files were last imported."""
+    return df(
+        con,
+        """SELECT i.origin AS dataset, count(*) AS incidents, max(b.imported_at) AS last_imported,
+                  min(i.date) AS first_date, max(i.date) AS last_date
+           FROM incidents i LEFT JOIN import_batches b USING (batch_id) GROUP BY ALL ORDER BY dataset""",
+    )

@@ -41,6 +41,9 @@ CASES = [
      "All incidents in Bajaur, claimed or attributed, at least 5 killed, from acled data",
      "TRUE AND list_contains(?, i.district) AND i.killed >= ? AND list_contains(?, i.origin)",
      [["Bajaur"], 5, ["acled"]]),
+    (Filter(precision="exact", districts=("Bajaur",)),
+     "All incidents in Bajaur, claimed or attributed, exact place and date only",
+     "TRUE AND list_contains(?, i.district) AND i.precise", [["Bajaur"]]),
     (Filter(q="JUI F"), 'All incidents, claimed or attributed, matching "JUI F"',
      "TRUE AND contains(lower(concat_ws(' ', i.place, i.district, i.summary, i.attribution_note, i.killed_note)), ?)",
      ["jui f"]),
@@ -73,7 +76,7 @@ def test_every_dimension_round_trips_through_the_url():
                        attack_types=("ambush",), target_types=("police",), datasets=("acled",))
     f = Filter(date_from=date(2024, 1, 1), date_to=date(2024, 2, 1), countries=("Pakistan",), provinces=("Kabul",),
                districts=("Bajaur",), groups=("TTP",), attack_types=("ambush",), target_types=("police",),
-               datasets=("acled",), basis="claimed", min_killed=3, q="x y")
+               datasets=("acled",), basis="claimed", min_killed=3, q="x y", precision="exact")
     assert set(f.to_query()) == {d.key for d in DIMENSIONS}
     assert Filter.from_query(f.to_query(), vocab) == (f, [])
 

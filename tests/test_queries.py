@@ -74,12 +74,31 @@ def test_claimed_only_basis_drops_suspicion_and_retracted_claims(small):
     assert ids(queries.export_rows(small, Filter(basis="claimed"))) == ["a", "b"]
 
 
-def test_headline_compares_with_the_previous_period_of_equal_length(small):
+def test_headline_compares_calendar_periods_and_never_a_period_before_the_data(small):
+    # September against August (a calendar month against the month before).
+    h = queries.headline(small, Filter(date_from=date(2023, 9, 1), date_to=date(2023, 9, 30)))
+    assert (h["incidents"], h["killed"]) == (2, 13)
+    assert h["previous"]["period"] == (date(2023, 8, 1), date(2023, 8, 31))
+    assert (h["previous"]["incidents"], h["previous"]["killed"], h["previous"]["name"]) == (1, 5, "the month before")
+    # Any other range: the days just before it, of equal length.
+    h = queries.headline(small, Filter(date_from=date(2023, 9, 10), date_to=date(2023, 9, 20)))
+    assert h["previous"]["period"] == (date(2023, 8, 30), date(2023, 9, 9)) and h["previous"]["incidents"] == 1
+    # August-September would be compared with June-July, and the data begins on 30 July:
+    # no change is shown rather than a change against two months with no data.
     h = queries.headline(small, Filter(date_from=date(2023, 8, 1), date_to=date(2023, 9, 30)))
     assert (h["incidents"], h["killed"]) == (3, 18)
     assert h["claimed_share"] == pytest.approx(1 / 3)
-    assert h["previous"]["period"] == (date(2023, 6, 1), date(2023, 7, 31))
-    assert (h["previous"]["incidents"], h["previous"]["killed"]) == (1, 60)
+    assert h["previous"] is None and h["no_previous"] == "no earlier data: the data begins 30 Jul 2023"
+    h = queries.headline(small, Filter(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)))  # 2024 vs 2023
+    assert h["previous"] is None
+
+
+def test_the_year_is_compared_with_the_year_before(small):
+    h = queries.headline(small, Filter(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)))
+    assert queries.previous_period(date(2024, 1, 1), date(2024, 12, 31)) == (date(2023, 1, 1), date(2023, 12, 31),
+                                                                             "the year before")
+    assert queries.previous_period(date(2024, 4, 1), date(2024, 6, 30))[:2] == (date(2024, 1, 1), date(2024, 3, 31))
+    assert h["incidents"] == 1
 
 
 def test_timeline_rolls_factions_up_or_shows_them_apart(small):
@@ -189,11 +208,11 @@ def test_a_faction_and_its_parent_claiming_together_count_the_attack_and_its_dea
 @pytest.mark.parametrize("f", [
     Filter(), Filter(basis="claimed"), Filter(groups=("TTP",)), Filter(groups=("ISKP",), basis="claimed"),
     Filter(date_from=date(2023, 1, 1), date_to=date(2023, 12, 31)),
-    Filter(groups=("TTP", "ISKP"), date_from=date(2022, 6, 1)),
+    Filter(groups=("TTP", "ISKP"), date_from=date(2022, 6, 1)), Filter(precision="exact"),
     Filter(provinces=("Khyber Pakhtunkhwa",)), Filter(districts=("Bajaur",), min_killed=5),
     Filter(groups=("JuA",)), Filter(countries=("Afghanistan",), groups=("ISKP",), basis="claimed"),
     Filter(attack_types=("suicide bombing",), datasets=("reference",)),
-], ids=["all", "claimed", "TTP", "ISKP claimed", "2023", "TTP+ISKP since mid-2022", "KP", "Bajaur 5+ killed",
+], ids=["all", "claimed", "TTP", "ISKP claimed", "2023", "TTP+ISKP since mid-2022", "exact", "KP", "Bajaur 5+ killed",
         "a faction", "Afghanistan ISKP claimed", "suicide bombings"])
 def test_answers_from_the_derived_tables_equal_those_joined_from_incidents(con, monkeypatch, f):
     """The derived tables repeat each incident's filter columns, so pages read them
@@ -219,3 +238,13 @@ def test_text_search_is_case_blind_and_takes_wildcard_characters_literally(small
     assert ids(queries.export_rows(small, Filter(q="%"))) == []
     assert ids(queries.export_rows(small, Filter(q="row_"))) == []
     assert ids(queries.export_rows(small, Filter(q="place\\"))) == []
+
+
+def test_exact_precision_keeps_only_incidents_known_to_the_town_and_the_day(con):
+    every = queries.export_rows(con, Filter())
+    exact = queries.export_rows(con, Filter(precision="exact"))
+    assert 0 < len(exact) < len(every)
+    assert (exact["date_precision"] == "day").all() and (exact["location_precision"] == "point").all()
+    assert not exact["location_approximate"].any()
+    left_out = every[~every["incident_id"].isin(exact["incident_id"])]
+    assert ((left_out["date_precision"] != "day") | left_out["location_approximate"]).all()

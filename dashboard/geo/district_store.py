@@ -155,6 +155,8 @@ def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_p
                           latitude = u.latitude, longitude = u.longitude,
                           location_precision = u.location_precision,
                           location_approximate = u.location_approximate,
+                          precise = coalesce(incidents.date_precision = 'day' AND u.location_precision = 'point'
+                                             AND NOT coalesce(u.location_approximate, FALSE), FALSE),
                           updated_at = now()::TIMESTAMP
                    FROM _district_update u WHERE incidents.incident_id = u.incident_id"""
             )

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..store.db import Store
 from ..store.derive import refresh_attribution
+from ..store.schema import PRECISE_SQL
 
 INCIDENT_COLUMNS = [
     "origin_event_id", "date", "date_precision", "country", "province", "district", "place",
@@ -132,8 +133,8 @@ def write_tables(
             [origin],
         )
         con.execute(
-            f"""INSERT INTO incidents (incident_id, origin, batch_id, {", ".join(INCIDENT_COLUMNS)})
-                SELECT ? || ':' || b.origin_event_id, ?, ?, {", ".join(_SELECT_COLUMNS)}
+            f"""INSERT INTO incidents (incident_id, origin, batch_id, precise, {", ".join(INCIDENT_COLUMNS)})
+                SELECT ? || ':' || b.origin_event_id, ?, ?, {PRECISE_SQL}, {", ".join(_SELECT_COLUMNS)}
                 FROM {incidents_table} b
                 WHERE b.origin_event_id NOT IN (SELECT origin_event_id FROM _batch_known)
                 QUALIFY row_number() OVER (PARTITION BY b.origin_event_id) = 1

@@ -39,10 +39,10 @@ import duckdb
 from .schema import _INCIDENT_FACTS
 
 # The incident's columns each derived row repeats, as selected from ``incidents`` (alias k).
-FACTS = [c.split()[0] for c in _INCIDENT_FACTS]
+FACTS = [c.split()[0] for c in _INCIDENT_FACTS] + ["precise"]  # precise: schema migration 7
 _K_FACTS = ", ".join(f"k.{c}" for c in FACTS)
 
-DERIVED_VERSION = "5"  # bump when the derived tables are computed differently
+DERIVED_VERSION = "6"  # bump when the derived tables are computed differently
 
 
 def refresh_group_roots(con: duckdb.DuckDBPyConnection) -> None:

@@ -234,6 +234,19 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
+# 7: ``precise``: the place is known to the town and the date to the day (precision=exact
+# in the URL), stored on incidents and repeated by the derived tables like the other
+# filter columns (derive.FACTS). Writers keep it (ingest.write, geo.district_store).
+MIGRATIONS.append([
+    "ALTER TABLE incidents ADD COLUMN precise BOOLEAN",
+    """UPDATE incidents SET precise = coalesce(date_precision = 'day' AND location_precision = 'point'
+                                            AND NOT location_approximate, FALSE)""",
+    *(f"ALTER TABLE {table} ADD COLUMN precise BOOLEAN"
+      for table in ("incident_groups", "incident_roots", "incident_claims", "claim_delays")),
+])
+PRECISE_SQL = ("coalesce(date_precision = 'day' AND location_precision = 'point' "
+               "AND NOT coalesce(location_approximate, FALSE), FALSE)")
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from .. import pagedata
-from ..filters import BASES, DIMENSIONS, PAGE_KEYS, Dimension, Filter
+from ..filters import BASES, DIMENSIONS, PAGE_KEYS, PRECISIONS, Dimension, Filter
 from ..safe_text import md
 from . import state
 
@@ -42,7 +42,7 @@ def _preset_range(preset: str, last: date) -> tuple[date | None, date | None]:
 
 def _load_into_widgets(filt: Filter, presets: list[str], first: date, last: date) -> None:
     for dim in DIMENSIONS:
-        if dim.widget in ("multiselect", "radio", "number", "text"):
+        if dim.widget in ("multiselect", "radio", "number", "text", "precision"):
             value = getattr(filt, dim.attr)
             st.session_state[widget_key(dim)] = list(value) if isinstance(value, tuple) else value
     preset = "All dates"
@@ -80,6 +80,9 @@ def _widget(box, dim: Dimension, options: list[str], names: dict[str, str]):
                                      format_func=fmt, help=dim.help or None))
     if dim.widget == "radio":
         return box.radio(dim.label, list(BASES), key=key, format_func=lambda b: BASES[b].capitalize(),
+                         help=dim.help or None)
+    if dim.widget == "precision":
+        return box.radio(dim.label, list(PRECISIONS), key=key, format_func=lambda p: PRECISIONS[p].capitalize(),
                          help=dim.help or None)
     if dim.widget == "number":
         return int(box.number_input(dim.label, min_value=0, step=1, key=key) or 0)
@@ -154,5 +157,10 @@ def show_selection() -> None:
             "an attack that several datasets report is counted once per dataset. "
             "Choose one under **More filters → Dataset**."
         )
+    if filt.precision == "exact":
+        kept = state.ask("headline", filt)["incidents"]
+        every = state.ask("headline", filt.with_(precision="any"))["incidents"]
+        st.caption(f"Exact places and dates only: {kept:,} of {every:,} selected incidents; "
+                   f"{every - kept:,} with an approximate place or date are left out.")
     for note in state.notices():
         st.warning(md(note), icon=":material/info:")

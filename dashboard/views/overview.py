@@ -16,19 +16,17 @@ d = pagedata.overview(state.answers(), f, level=level, metric=metric)
 h, prev = d.headline, d.headline["previous"]
 start, end = h["period"]
 cols = st.columns(4)
+against = (f"Change against {prev['name']} ({prev['period'][0]:%d %b %Y} – {prev['period'][1]:%d %b %Y})."
+           if prev else f"No change shown: {h['no_previous']}.")
 for col, key, label in zip(cols[:3], ("incidents", "killed", "injured"), ("Incidents", "Killed", "Injured")):
     delta = None if prev is None else h[key] - prev[key]
     col.metric(label, f"{h[key]:,}", delta=None if delta is None else f"{delta:+,}",
-               delta_color="inverse", help="Change against the previous period of equal length.")
+               delta_color="off" if not delta else "inverse", help=against)
 share = h["claimed_share"]
 cols[3].metric("Claimed", "–" if share is None else f"{share:.0%}",
                help="Share of the selected incidents that a group claimed (and did not retract).")
-if prev is not None and start and end:
-    st.caption(
-        f"Period {start:%d %b %Y} – {end:%d %b %Y}; changes are against "
-        f"{prev['period'][0]:%d %b %Y} – {prev['period'][1]:%d %b %Y}. Most attacks go unclaimed: "
-        "'unclaimed' is a normal state, not missing data."
-    )
+if start and end and (prev is not None or f.date_from):
+    st.caption(f"Period {start:%d %b %Y} – {end:%d %b %Y}. {against}")
 
 if h["incidents"] == 0:
     widgets.empty_state()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import pagedata
+from dashboard import export, pagedata
 from dashboard.safe_text import md, safe_url
 from dashboard.ui import sidebar, state, widgets
 
@@ -11,7 +11,7 @@ sidebar.show_selection()
 f = state.current_filter()
 
 c1, c2, c3 = st.columns([2, 2, 2])
-freq = c1.segmented_control("Period", ["week", "month", "quarter"], default="quarter",
+freq = c1.segmented_control("Period", ["week", "month", "quarter", "year"], default="quarter",
                             format_func=str.capitalize, key="tl_freq") or "quarter"
 metric = c2.segmented_control("Measure", ["incidents", "killed", "injured"], default="incidents",
                               format_func=str.capitalize, key="tl_metric") or "incidents"
@@ -26,6 +26,10 @@ level = widgets.area_level(f, "tl_level")
 d = pagedata.timeline(state.answers(), f, freq=freq, metric=metric, rollup=rollup, others=others,
                       milestones=show_milestones, level=level)
 st.plotly_chart(d.groups_figure, width="stretch", config={"displaylogo": False})
+if len(d.groups_table):
+    st.download_button(f"Download the numbers ({metric} per {freq} and group, CSV)",
+                       export.to_csv_bytes(d.groups_table), f"{metric}-per-{freq}-by-group.csv", "text/csv",
+                       on_click="ignore", icon=":material/download:", key="tl_dl_groups")
 st.caption(
     "An incident attributed to two groups counts once for each. "
     + ("Basis: claims only." if f.basis == "claimed" else
@@ -44,5 +48,8 @@ if d.areas_empty:
     widgets.empty_state()
 else:
     st.plotly_chart(d.areas_figure, width="stretch", config={"displaylogo": False})
+    st.download_button(f"Download the numbers ({metric} per {freq} and {level}, CSV)",
+                       export.to_csv_bytes(d.areas_table), f"{metric}-per-{freq}-by-{level}.csv", "text/csv",
+                       on_click="ignore", icon=":material/download:", key="tl_dl_areas")
 if d.district_note:
     st.caption(d.district_note)
