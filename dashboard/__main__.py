@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("export", "ingest", "boundaries", "bench")
+COMMANDS = ("export", "ingest", "boundaries", "changes", "brief", "bench")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,6 +31,7 @@ VIEWS = Path(__file__).parent / "views"
 PAGES = {
     "Analysis": [
         st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(VIEWS / "changes.py", title="Changes", icon=":material/trending_up:", url_path="changes"),
         st.Page(VIEWS / "map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page(VIEWS / "timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
         st.Page(VIEWS / "claims.py", title="Claims & attribution", icon=":material/campaign:", url_path="claims"),

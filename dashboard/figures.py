@@ -353,3 +353,43 @@ def nice_number(value: float | int | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{int(value):,}"
+
+
+# --- changes ---------------------------------------------------------------
+BAND_COLOURS = {  # diverging, colour-blind safe (Okabe–Ito), with distinct "new" and "none"
+    "Increase (>25%)": "#D55E00", "Moderate increase (10–25%)": "#E69F00", "Limited change (±10%)": "#E8E2D0",
+    "Moderate decrease (10–25%)": "#56B4E9", "Decrease (>25%)": "#0072B2", "New activity": "#CC79A7",
+    "No activity": "#FFFFFF",
+}
+
+
+BAND_SHORT = {"Increase (>25%)": "up >25%", "Moderate increase (10–25%)": "up 10–25%",
+              "Limited change (±10%)": "±10%", "Moderate decrease (10–25%)": "down 10–25%",
+              "Decrease (>25%)": "down >25%", "New activity": "new", "No activity": "none"}
+
+
+def band_map(areas_geojson: dict, values: pd.DataFrame, *, key: str = "iso_3166_2", centre: dict | None = None,
+             zoom: float = 4.3, height: int = 520) -> go.Figure:
+    """Areas coloured by their change band, drawn offline (MapLibre, white-bg).
+
+    ``values``: id, name, band, incidents, baseline_incidents."""
+    names = list(BAND_COLOURS)
+    code = values["band"].map({b: i for i, b in enumerate(names)}).fillna(len(names) - 1)
+    n = len(names)
+    scale = []
+    for i, b in enumerate(names):  # a step per band
+        scale += [[i / n, BAND_COLOURS[b]], [(i + 1) / n, BAND_COLOURS[b]]]
+    custom = np.column_stack([esc(values["band"]), values["incidents"].fillna(0).astype(int),
+                              values["baseline_incidents"].fillna(0).round(1)])
+    fig = go.Figure(go.Choroplethmap(
+        geojson=areas_geojson, featureidkey=f"properties.{key}", locations=values["id"], z=code + 0.5,
+        zmin=0, zmax=n, colorscale=scale, text=esc(values["name"]), customdata=custom,
+        marker_line_width=0.8, marker_line_color="#8c8c8c", marker_opacity=1.0,
+        colorbar=dict(title=dict(text="Change"), tickvals=[i + 0.5 for i in range(n)],
+                      ticktext=[BAND_SHORT[b] for b in names], thickness=12, len=0.9),
+        hovertemplate="<b>%{text}</b><br>%{customdata[0]}<br>latest: %{customdata[1]}, "
+                      "baseline mean: %{customdata[2]}<extra></extra>",
+    ))
+    fig.update_layout(map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
+                      margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT)
+    return fig

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import changes as changes_
 from . import figures, queries
 from .filters import Filter, Vocabulary
 from .geo import shapes
@@ -352,3 +353,81 @@ def about(a: Answers) -> AboutData:
 
 PAGES = {"overview": overview, "map": map_page, "timeline": timeline, "claims": claims,
          "incidents": incidents}
+
+
+# --- changes -------------------------------------------------------------------------
+@dataclass
+class ChangesData(PageData):
+    window: changes_.Window
+    level: str
+    table: pd.DataFrame
+    firsts: pd.DataFrame
+    map_figure: go.Figure | None
+    statements: pd.DataFrame = field(default_factory=pd.DataFrame, metadata={"shown": False})
+    thresholds: changes_.Thresholds = field(default_factory=changes_.Thresholds)
+
+    def as_json(self) -> dict:
+        """Every figure the page shows, with stable keys (``python -m dashboard changes --json``)."""
+        w = self.window
+
+        def records(frame: pd.DataFrame) -> list[dict]:
+            out = frame.astype(object).where(frame.notna(), None)
+            return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+                    for row in out.to_dict(orient="records")]
+
+        return {
+            "period": w.period, "as_of": w.as_of.isoformat(), "latest": {"start": w.latest.isoformat(),
+                                                                        "end": w.latest_end.isoformat()},
+            "partial": w.partial, "baseline": {"start": w.baseline_from.isoformat(),
+                                               "periods": self.thresholds.baseline_periods},
+            "year_ago": w.year_ago.isoformat(), "level": self.level,
+            "thresholds": changes_.thresholds_dict(self.thresholds),
+            "areas": records(self.table), "surges": records(self.table[self.table["surge"]]),
+            "firsts": records(self.firsts),
+        }
+
+
+CHANGE_COLUMNS = ["band", "surge", "incidents", "baseline_incidents", "change_pct", "year_ago_incidents",
+                  "change_vs_year_pct", "killed", "baseline_killed"]
+
+
+def changes(a: Answers, f: Filter, *, period: str = "week",
+            thresholds: changes_.Thresholds = changes_.Thresholds(), as_of: date | None = None) -> ChangesData:
+    """The latest calendar ``period`` against the 4 before it and the same period a
+    year earlier, per area (districts where boundaries are added, else provinces)
+    and group family; surges; firsts; claims and denials of the period."""
+    level = "district" if shapes.has_districts() else "province"
+    area = ["country", "province"] + (["district"] if level == "district" else [])
+    if as_of is None:
+        first, last = a.ask_store("data_range")
+        as_of = min(f.date_to or last or date.today(), last or date.today())
+    w = changes_.window(as_of, period, thresholds)
+    counts = a.ask("period_counts", f, period=period, level=level, start=w.reads_from, end=w.as_of)
+    table = changes_.compare(counts, w, area, thresholds)
+    firsts = a.ask("firsts", f, start=w.latest, end=w.as_of, level=level)
+    in_area = table[table["first_in_year"] & (table["group"] != "All groups")]
+    area_firsts = pd.DataFrame({
+        "kind": "first attack in this area for 12 months", "group": in_area["group"],
+        "area": in_area[level], "date": w.latest, "what": in_area[level],
+    })
+    firsts = pd.concat([area_firsts, firsts], ignore_index=True) if len(area_firsts) else firsts
+    statements = a.ask("period_statements", f, start=w.latest, end=w.as_of)
+    return ChangesData(w, level, table, firsts, _band_map(table, level, f), statements, thresholds)
+
+
+def _band_map(table: pd.DataFrame, level: str, f: Filter) -> go.Figure:
+    every = table[table["group"] == "All groups"]
+    if level == "district":
+        index, geojson, key = shapes.district_index(), shapes.district_geojson(), "district_id"
+        values = index.merge(every, on=["country", "province", "district"], how="left")
+        values["name"] = values["district"] + ", " + values["province"].fillna("")
+        centre, zoom = shapes.map_view([p for p in f.provinces if p in set(index["province"])] or
+                                       ["Khyber Pakhtunkhwa"])
+    else:
+        index, geojson, key = shapes.province_index(), shapes.province_geojson(), "iso_3166_2"
+        values = index.merge(every, on=["country", "province"], how="left")
+        values["name"] = values["province"] + ", " + values["country"]
+        centre, zoom = shapes.map_view(list(f.provinces)) if f.provinces else (None, 4.3)
+    values["band"] = values["band"].fillna("No activity")
+    return figures.band_map(geojson, values[["id", "name", "band", "incidents", "baseline_incidents"]], key=key,
+                            centre=centre, zoom=zoom)

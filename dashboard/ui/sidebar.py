@@ -101,7 +101,12 @@ def render() -> Filter:
 
     query = {k: v for k, v in _url_params().items() if k not in PAGE_KEYS}
     url_text = str(sorted(query.items()))
-    if "filter" not in st.session_state or (query and url_text != st.session_state.get("_url_written")):
+    pending = st.session_state.pop("_pending_filter", None)
+    if pending is not None:  # a page asked for a new selection (request_filter)
+        st.session_state["filter"] = pending
+        st.session_state["filter_notices"] = []
+        _load_into_widgets(pending, presets, first, last)
+    elif "filter" not in st.session_state or (query and url_text != st.session_state.get("_url_written")):
         filt, notes = Filter.from_query(query, vocab)
         st.session_state["filter"] = filt
         st.session_state["filter_notices"] = notes
@@ -144,6 +149,13 @@ def _options(a: pagedata.Answers, dim: Dimension, data: pagedata.SidebarData, ch
     if dim.attr == "districts":
         return pagedata.sidebar(a, chosen.get("countries", ()), chosen.get("provinces", ())).districts
     return list(getattr(data.vocabulary, dim.attr, ()))
+
+
+def request_filter(filt: Filter) -> None:
+    """Make ``filt`` the selection of every page (from a click on a page), then rerun."""
+    if filt != st.session_state.get("filter"):
+        st.session_state["_pending_filter"] = filt
+        st.rerun()
 
 
 def show_selection() -> None:

@@ -54,6 +54,7 @@ VIEWS = REPO_ROOT / "dashboard" / "views"
 # (name, url path, title shown as the page's h1)
 PAGES = [
     ("overview", "/", "Overview"),
+    ("changes", "/changes", "Changes"),
     ("map", "/map", "Map"),
     ("timeline", "/timeline", "Timeline"),
     ("claims", "/claims", "Claims & attribution"),
