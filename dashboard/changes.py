@@ -82,6 +82,7 @@ class Window:
     baseline_from: date   # start of the first baseline period
     year_ago: date        # start of the same period a year earlier
     reads_from: date      # the earliest day counted (12 months back, for "firsts")
+    ends_with: str = "data"  # what "as of" is: the data's last day, or the selection's end date
 
     @property
     def latest_end(self) -> date:
@@ -96,18 +97,19 @@ class Window:
         text = (f"the {name} of {self.latest:%d %b %Y}" if self.period == "week"
                 else f"{self.latest:%B %Y}")
         if self.partial:
-            text += f" (to {self.as_of:%d %b %Y}, not yet complete)"
+            why = "the end of the selection" if self.ends_with == "selection" else "the latest data; not yet complete"
+            text += f" (to {self.as_of:%d %b %Y}, {why})"
         return text
 
 
-def window(as_of: date, period: str, t: Thresholds = Thresholds()) -> Window:
+def window(as_of: date, period: str, t: Thresholds = Thresholds(), ends_with: str = "data") -> Window:
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     latest = period_start(as_of, period)
     baseline_from = shift(latest, period, -t.baseline_periods)
     year_ago = year_before(latest, period)
     return Window(period, as_of, latest, baseline_from, year_ago,
-                  min(year_ago, latest - timedelta(days=365), baseline_from))
+                  min(year_ago, latest - timedelta(days=365), baseline_from), ends_with)
 
 
 def band(latest: float, baseline: float, t: Thresholds = Thresholds()) -> str:

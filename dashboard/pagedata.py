@@ -398,10 +398,13 @@ def changes(a: Answers, f: Filter, *, period: str = "week",
     and group family; surges; firsts; claims and denials of the period."""
     level = "district" if shapes.has_districts() else "province"
     area = ["country", "province"] + (["district"] if level == "district" else [])
+    ends_with = "data"
     if as_of is None:
         first, last = a.ask_store("data_range")
-        as_of = min(f.date_to or last or date.today(), last or date.today())
-    w = changes_.window(as_of, period, thresholds)
+        last = last or date.today()
+        as_of = min(f.date_to or last, last)
+        ends_with = "selection" if f.date_to and f.date_to < last else "data"
+    w = changes_.window(as_of, period, thresholds, ends_with)
     counts = a.ask("period_counts", f, period=period, level=level, start=w.reads_from, end=w.as_of)
     table = changes_.compare(counts, w, area, thresholds)
     firsts = a.ask("firsts", f, start=w.latest, end=w.as_of, level=level)
@@ -427,7 +430,7 @@ def _band_map(table: pd.DataFrame, level: str, f: Filter) -> go.Figure:
         index, geojson, key = shapes.province_index(), shapes.province_geojson(), "iso_3166_2"
         values = index.merge(every, on=["country", "province"], how="left")
         values["name"] = values["province"] + ", " + values["country"]
-        centre, zoom = shapes.map_view(list(f.provinces)) if f.provinces else (None, 4.3)
+        centre, zoom = shapes.map_view(list(f.provinces), height=520, width=420) if f.provinces else (None, 4.3)
     values["band"] = values["band"].fillna("No activity")
     return figures.band_map(geojson, values[["id", "name", "band", "incidents", "baseline_incidents"]], key=key,
                             centre=centre, zoom=zoom)

@@ -213,8 +213,9 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
     incidents, killed, injured, claimed_share (0-1 or None), period (start, end),
     ``previous`` with the same figures for the earlier period (``previous_period``),
     or None with ``no_previous`` saying why: all dates are selected, or the earlier
-    period starts before the data does (a change against a period with no data
-    would be no change at all).
+    period starts before the data's coverage (which is taken to start on the first
+    of the month of the first record): a change against a period with no data is
+    no change at all.
     """
     lo, hi = data_range(con)
     start, end = f.date_from or lo, f.date_to or hi
@@ -222,7 +223,9 @@ def headline(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
         return {**_headline_for(con, f), "period": (start, end), "previous": None,
                 "no_previous": "all dates are selected"}
     prev_start, prev_end, name = previous_period(start, end)
-    if lo is None or prev_start < lo:
+    # Coverage is taken to start on the first day of the month of the first record
+    # (data that begins on 3 January covers that January).
+    if lo is None or prev_start < lo.replace(day=1):
         return {**_headline_for(con, f), "period": (start, end), "previous": None,
                 "no_previous": (f"no earlier data: the data begins {lo:%d %b %Y}" if lo else "no data")}
     prev = f.with_(date_from=prev_start, date_to=prev_end)

@@ -27,7 +27,8 @@ def test_periods_are_calendar_weeks_and_months_and_a_partial_one_says_so():
     w = changes.window(date(2024, 3, 13), "week")
     assert (w.latest, w.latest_end, w.baseline_from, w.year_ago) == (
         date(2024, 3, 11), date(2024, 3, 17), date(2024, 2, 12), date(2023, 3, 13))
-    assert w.partial and "not yet complete" in w.describe()
+    assert w.partial and "the latest data; not yet complete" in w.describe()
+    assert "the end of the selection" in changes.window(date(2024, 3, 13), "week", ends_with="selection").describe()
     m = changes.window(date(2024, 3, 31), "month")
     assert (m.latest, m.baseline_from, m.year_ago, m.partial) == (date(2024, 3, 1), date(2023, 11, 1),
                                                                   date(2023, 3, 1), False)
