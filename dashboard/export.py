@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -81,6 +82,18 @@ def to_geojson_bytes(df: pd.DataFrame) -> bytes:
         props = {k: neutralise(_json_value(v)) for k, v in row.items() if k not in ("latitude", "longitude")}
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def file_stem(f) -> str:
+    """A file name for a download of the selection ``f`` (a ``filters.Filter``):
+    incidents-ISKP-TTP-Khyber_Pakhtunkhwa-2023-01-01_2024-12-31."""
+    parts = ["incidents", *f.groups, *(f.districts or f.provinces or f.countries)]
+    if f.date_from or f.date_to:
+        parts.append(f"{f.date_from or 'start'}_{f.date_to or 'latest'}")
+    if f.basis == "claimed":
+        parts.append("claimed")
+    stem = "-".join(re.sub(r"[^\w.-]+", "_", str(p)).strip("_") for p in parts if str(p).strip())
+    return stem[:120] or "incidents"
 
 
 def to_bytes(df: pd.DataFrame, fmt: str) -> bytes:

@@ -254,7 +254,9 @@ def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str
     order = named + [g for g in ("Other groups", "Unattributed") if g in set(points["main_group"])]
     cmap = colour_map(order, colours)
     status = points["claim_status"].map(STATUS_LABELS).fillna("Unclaimed")
-    approx = np.where(points["location_approximate"].fillna(False).astype(bool), " (approximate location)", "")
+    placed = points["placed_at"] if "placed_at" in points else pd.Series(None, index=points.index)
+    approx = np.where(placed.eq("district"), " (no coordinates from the source: placed at the district's centre)",
+                      np.where(points["location_approximate"].fillna(False).astype(bool), " (approximate location)", ""))
     where = esc((points["district"].fillna("").astype(str) + ", " + points["province"].fillna("").astype(str)).str.strip(", "))
     custom = np.column_stack([
         pd.to_datetime(points["date"]).dt.strftime("%d %b %Y"),

@@ -156,7 +156,9 @@ def district_summary(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
     Keys: ``polygons`` (district boundaries in the store), ``countries`` (those
     they cover), ``incidents`` (selected), ``with_district`` (selected incidents
     with any district text), ``matched`` (whose district is a boundary polygon's),
-    ``at_district_point`` (placed at a point inside their district, no coordinates).
+    ``at_district_point`` (no coordinates from the source: drawn at their district's
+    centre), ``not_drawn`` (no coordinates, district unknown: counted in the shading,
+    not drawn as points).
     """
     polygons, countries = con.execute(
         "SELECT count(*), list(DISTINCT country ORDER BY country) FROM admin_districts"
@@ -166,14 +168,16 @@ def district_summary(con: duckdb.DuckDBPyConnection, f: Filter) -> dict:
     matches = """count(*) FILTER (WHERE EXISTS (SELECT 1 FROM admin_districts a
                        WHERE a.country = s.country AND a.province IS NOT DISTINCT FROM s.province
                          AND a.district = s.district))""" if polygons else "0"
-    n, with_district, matched, at_point = con.execute(
+    n, with_district, matched, at_point, unplaced = con.execute(
         f"""SELECT count(*), count(s.district), {matches},
-                   count(*) FILTER (WHERE s.location_precision = 'district' AND s.location_approximate)
+                   count(*) FILTER (WHERE s.placed_at = 'district'),
+                   count(*) FILTER (WHERE s.latitude IS NULL OR s.placed_at = 'province')
             FROM ({sql}) s""",
         params,
     ).fetchone()
     return {"polygons": int(polygons), "countries": list(countries or []), "incidents": int(n),
-            "with_district": int(with_district), "matched": int(matched), "at_district_point": int(at_point)}
+            "with_district": int(with_district), "matched": int(matched), "at_district_point": int(at_point),
+            "not_drawn": int(unplaced)}
 
 
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
@@ -394,7 +398,7 @@ def map_points(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = MAP_POINT
         con,
         f"""SELECT round(s.latitude * 4) / 4 AS latitude, round(s.longitude * 4) / 4 AS longitude,
                    count(*) AS incidents, coalesce(sum(s.killed), 0) AS killed
-            FROM ({sql}) s WHERE s.latitude IS NOT NULL GROUP BY ALL""",
+            FROM ({sql}) s WHERE s.latitude IS NOT NULL AND s.placed_at IS DISTINCT FROM 'province' GROUP BY ALL""",
         params,
     )
     if int(grid["incidents"].sum()) <= limit:
@@ -402,12 +406,12 @@ def map_points(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = MAP_POINT
             con,
             f"""SELECT s.incident_id, s.date, s.place, s.district, s.province, s.country,
                        s.latitude, s.longitude, s.killed, s.injured, s.attack_type,
-                       s.location_approximate, c.claim_status,
+                       s.location_approximate, s.placed_at, c.claim_status,
                        coalesce(c.claimed_by, c.attributed_to, 'Unattributed') AS groups,
                        coalesce(r.root_id, split_part(coalesce(c.claimed_by, c.attributed_to), ', ', 1), 'Unattributed') AS main_group
                 FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_key)
                 LEFT JOIN group_roots r ON r.group_id = split_part(coalesce(c.claimed_by, c.attributed_to), ', ', 1)
-                WHERE s.latitude IS NOT NULL ORDER BY s.date""",
+                WHERE s.latitude IS NOT NULL AND s.placed_at IS DISTINCT FROM 'province' ORDER BY s.date""",
             params,
         ), False
     return grid, True
@@ -558,18 +562,29 @@ def incident_detail(con: duckdb.DuckDBPyConnection, incident_id: str) -> tuple[d
 
 
 def export_rows(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
-    """Every selected incident with its claim summary, for downloads and the CLI."""
+    """Every selected incident with its claim summary, for downloads and the CLI, newest first.
+
+    Coordinates are the source's only: where the source gave none, latitude and
+    longitude are empty (the map's point inside the district or province is the
+    dashboard's, never exported as if measured) and ``place_known_to`` says what
+    the place is known to (point, district, province)."""
     sql, params = _selected(f)
     return df(
         con,
         f"""SELECT s.incident_id, s.origin, s.origin_event_id, s.date, s.date_precision,
-                   s.country, s.province, s.district, s.place, s.latitude, s.longitude,
+                   s.country, s.province, s.district, s.place,
+                   CASE WHEN s.placed_at IS NULL THEN s.latitude END AS latitude,
+                   CASE WHEN s.placed_at IS NULL THEN s.longitude END AS longitude,
+                   CASE WHEN s.placed_at IS NOT NULL OR s.latitude IS NULL
+                        THEN coalesce(s.placed_at, s.location_precision, CASE WHEN s.district IS NOT NULL
+                             THEN 'district' ELSE 'province' END)
+                        ELSE coalesce(s.location_precision, 'point') END AS place_known_to,
                    s.location_precision, s.location_approximate, s.attack_type, s.target_type,
                    s.killed, s.killed_note, s.injured, c.claim_status, c.claimed_by,
                    c.attributed_to, c.denied_by, c.first_suspected, s.summary,
                    array_to_string(s.source_urls, ' | ') AS source_urls
             FROM ({sql}) s LEFT JOIN incident_claims c USING (incident_key)
-            ORDER BY s.date, s.incident_id""",
+            ORDER BY s.date DESC, s.incident_id""",
         params,
     )
 

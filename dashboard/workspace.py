@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from . import config
+from .geo.district_store import backfill_placed_at
 from .ingest.reference import ensure_default_data
 from .store.db import Store, StoreError, StoreLockedError
 
@@ -36,6 +37,7 @@ def open_workspace(path: str | Path | None = None, *, load_defaults: bool = True
     store = Store(path)
     try:
         clear_uploads(store)
+        backfill_placed_at(store)  # stores from before schema 8: which points the dashboard made up
         if load_defaults:
             ensure_default_data(store)
     except BaseException:

@@ -93,7 +93,8 @@ def admin_districts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 # --- writing the store -----------------------------------------------------------
 def _ours(frame: pd.DataFrame, old_points: pd.DataFrame) -> np.ndarray:
-    """Rows whose coordinates the dashboard made up (a province's or a district's point)."""
+    """Rows whose coordinates the dashboard made up (a province's or a district's point),
+    found by where they sit: for rows written before ``placed_at`` said so."""
     known = pd.concat([province_centroids()[["latitude", "longitude"]], old_points[["latitude", "longitude"]]])
     keys = pd.MultiIndex.from_arrays([known["latitude"].astype(float).round(4),
                                       known["longitude"].astype(float).round(4)])
@@ -127,14 +128,14 @@ def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_p
     con.execute("UPDATE incidents SET district_as_written = district WHERE district_as_written IS NULL")
     frame = con.execute(
         """SELECT incident_id, country, province, district, district_as_written, latitude, longitude,
-                  location_precision, location_approximate FROM incidents"""
+                  location_precision, location_approximate, placed_at FROM incidents"""
     ).df()
     before = frame.copy()
-    ours = _ours(frame, old_points)
+    ours = frame["placed_at"].notna().to_numpy() | _ours(frame, old_points)
     frame.loc[ours, ["latitude", "longitude"]] = np.nan
     frame.loc[ours, "location_precision"] = None
     placed = place_with_districts(frame, districts)
-    cols = ["province", "district", "latitude", "longitude", "location_precision", "location_approximate"]
+    cols = ["province", "district", "latitude", "longitude", "location_precision", "location_approximate", "placed_at"]
     changed = np.zeros(len(frame), dtype=bool)
     for c in cols:
         a, b = before[c].astype(object), placed[c].astype(object)
@@ -154,7 +155,7 @@ def _reassign(con: duckdb.DuckDBPyConnection, districts: gpd.GeoDataFrame, old_p
                 """UPDATE incidents SET province = u.province, district = u.district,
                           latitude = u.latitude, longitude = u.longitude,
                           location_precision = u.location_precision,
-                          location_approximate = u.location_approximate,
+                          location_approximate = u.location_approximate, placed_at = u.placed_at,
                           precise = coalesce(incidents.date_precision = 'day' AND u.location_precision = 'point'
                                              AND NOT coalesce(u.location_approximate, FALSE), FALSE),
                           updated_at = now()::TIMESTAMP
@@ -226,3 +227,29 @@ def remove_boundaries(store: Store, iso3: str, folder: Path | None = None) -> Ch
         raise
     R.drop_stash(backup)
     return change
+
+
+def backfill_placed_at(store: Store) -> int:
+    """Fill ``placed_at`` for incidents stored before it existed (schema migration 8):
+    the points the dashboard made up are those ``_ours`` finds. Once per store."""
+    con = store.cursor()
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'placed_at_backfill'").fetchone()
+        if not row or row[0] != "pending":
+            return 0
+        frame = con.execute("""SELECT incident_id, latitude, longitude, location_precision, location_approximate
+                               FROM incidents WHERE location_approximate""").df()
+        points = con.execute("SELECT latitude, longitude FROM admin_districts").df()
+    finally:
+        con.close()
+    made = frame.loc[_ours(frame, points), ["incident_id", "location_precision"]] if len(frame) else frame
+    with store.transaction() as con:
+        if len(made):
+            con.register("_placed", made)
+            try:
+                con.execute("""UPDATE incidents SET placed_at = p.location_precision FROM _placed p
+                               WHERE incidents.incident_id = p.incident_id""")
+            finally:
+                con.unregister("_placed")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('placed_at_backfill', 'done')")
+    return len(made)

@@ -27,13 +27,14 @@ def place_incidents(df: pd.DataFrame) -> pd.DataFrame:
     - With coordinates: ``country``/``province`` come from a spatial join with the
       province boundaries (the named values stay where the point lies outside them).
     - Without: the province name is normalised and the incident is placed at a
-      point inside that province, ``location_precision = 'province'`` and
-      ``location_approximate = True``.
+      point inside that province, ``location_precision = 'province'``,
+      ``location_approximate = True`` and ``placed_at = 'province'``: that point is
+      the dashboard's, for the map only, never exported as if measured.
     - Where the analyst has added district boundaries for the incident's country
       (``python -m dashboard boundaries add``), ``district`` becomes the polygon
       the point lies in, or the one its name matches; an incident without
       coordinates whose district is known is placed inside that district
-      instead (``location_precision = 'district'``). ``district_as_written``
+      instead (``location_precision = 'district'``, ``placed_at = 'district'``). ``district_as_written``
       keeps the district text as it came in.
     """
     return place_with_districts(df, load_districts())
@@ -50,6 +51,7 @@ def place_with_districts(df: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.Da
     for col in ("location_precision", "location_approximate"):
         if col not in out:
             out[col] = None
+    out["placed_at"] = None  # 'district' or 'province' where the dashboard, not the source, gave the point
     pairs = {}  # worked out once per distinct (province, country)
     out["province"] = [
         pairs[(p, c)] if (p, c) in pairs else pairs.setdefault(
@@ -75,6 +77,7 @@ def place_with_districts(df: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.Da
         out.loc[at_district, "longitude"] = out.loc[at_district, "district_point_lon"]
         out.loc[at_district, "location_precision"] = "district"
         out.loc[at_district, "location_approximate"] = True
+        out.loc[at_district, "placed_at"] = "district"
         missing = missing & ~at_district
     out = out.drop(columns=["district_point_lat", "district_point_lon"])
     if missing.any():
@@ -85,6 +88,7 @@ def place_with_districts(df: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.Da
         out.loc[missing, "longitude"] = where["longitude"].to_numpy()
         placed = missing & out["latitude"].notna()
         out.loc[placed, "location_precision"] = "province"
+        out.loc[placed, "placed_at"] = "province"
         out.loc[missing, "location_approximate"] = True
     out["location_approximate"] = out["location_approximate"].fillna(False).astype(bool)
     return out

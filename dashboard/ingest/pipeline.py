@@ -51,14 +51,14 @@ _STAGE_INC = """CREATE OR REPLACE TEMP TABLE _stage_inc (
     location_precision VARCHAR, location_approximate BOOLEAN, attack_type VARCHAR,
     target_type VARCHAR, killed INTEGER, killed_low INTEGER, killed_high INTEGER,
     killed_note VARCHAR, injured INTEGER, summary VARCHAR, source_urls VARCHAR[],
-    attribution_note VARCHAR, district_as_written VARCHAR)"""
+    attribution_note VARCHAR, district_as_written VARCHAR, placed_at VARCHAR)"""
 _STAGE_EV = """CREATE OR REPLACE TEMP TABLE _stage_ev (
     _row BIGINT, origin_event_id VARCHAR, seq INTEGER, group_id VARCHAR, group_as_written VARCHAR,
     kind VARCHAR, stated_by VARCHAR, channel VARCHAR, statement_date DATE, source_url VARCHAR,
     note VARCHAR)"""
 _INC_TEXT = ("origin_event_id", "date_precision", "country", "province", "district", "place",
              "location_precision", "attack_type", "target_type", "killed_note", "summary",
-             "attribution_note", "district_as_written")
+             "attribution_note", "district_as_written", "placed_at")
 _EV_TEXT = ("origin_event_id", "group_id", "group_as_written", "kind", "stated_by", "channel",
             "source_url", "note")
 
@@ -218,7 +218,7 @@ def _stage(con: duckdb.DuckDBPyConnection, inc: pd.DataFrame, ev: pd.DataFrame) 
                    injured::INTEGER, summary,
                    CASE WHEN coalesce(source_urls::VARCHAR, '') = '' THEN []::VARCHAR[]
                         ELSE string_split(source_urls::VARCHAR, ' | ') END,
-                   attribution_note, district_as_written
+                   attribution_note, district_as_written, placed_at
                FROM _chunk_inc"""
         )
     finally:

@@ -25,7 +25,7 @@ INCIDENT_COLUMNS = [
     "origin_event_id", "date", "date_precision", "country", "province", "district", "place",
     "latitude", "longitude", "location_precision", "location_approximate", "attack_type",
     "target_type", "killed", "killed_low", "killed_high", "killed_note", "injured", "summary",
-    "source_urls", "attribution_note", "district_as_written",
+    "source_urls", "attribution_note", "district_as_written", "placed_at",
 ]
 EVENT_COLUMNS = [
     "origin_event_id", "seq", "group_id", "group_as_written", "kind", "stated_by", "channel",

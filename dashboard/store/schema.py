@@ -244,6 +244,14 @@ MIGRATIONS.append([
     *(f"ALTER TABLE {table} ADD COLUMN precise BOOLEAN"
       for table in ("incident_groups", "incident_roots", "incident_claims", "claim_delays")),
 ])
+# 8: ``placed_at``: 'district' or 'province' where the dashboard, not the source, gave an
+# incident its coordinates (a point inside the area, for the map). Exports leave those
+# coordinates empty. Filled by the writers (geo.places); stores from before are filled
+# on open by workspace (geo.places.backfill_placed_at).
+MIGRATIONS.append([
+    "ALTER TABLE incidents ADD COLUMN placed_at VARCHAR",
+    "INSERT OR REPLACE INTO meta VALUES ('placed_at_backfill', 'pending')",
+])
 PRECISE_SQL = ("coalesce(date_precision = 'day' AND location_precision = 'point' "
                "AND NOT coalesce(location_approximate, FALSE), FALSE)")
 

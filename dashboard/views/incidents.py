@@ -30,7 +30,7 @@ if d.pages > 1:
                     width=200)
 
 c1, c2, c3 = st.columns(3)
-stem = "incidents"
+stem = export.file_stem(f)  # the download is named after the selection
 
 
 def _rows():

@@ -30,10 +30,16 @@ if summary["incidents"] == 0:
 elif d.aggregated:
     st.caption(f"{summary['incidents']:,} incidents: too many to draw one by one, so points are grouped in 0.25° cells.")
 else:
+    unplaced = summary["not_drawn"]
     st.caption(
-        f"{d.points_drawn:,} incidents drawn; point size grows with the number killed, colour shows the group "
-        f"(claimant, or the group blamed when nobody claimed). {d.approximate:,} have no exact coordinates and sit "
-        "at a point inside their district or province (\"approximate location\" in the tooltip)."
+        (f"{d.points_drawn:,} incident{'s' if d.points_drawn != 1 else ''} drawn as points"
+         if show_points else "Points are off")
+        + "; point size grows with the number killed, colour shows the group (claimant, or the group blamed when "
+        "nobody claimed). "
+        + (f"{unplaced:,} whose source gives no coordinates and no district count in the shading but are not "
+           "drawn as points. " if unplaced else "")
+        + (f"{summary['at_district_point']:,} without coordinates are drawn at their district's centre "
+           "(said so in the tooltip)." if summary["at_district_point"] else "")
     )
 if d.level == "district":
     outside = summary["incidents"] - summary["matched"]
@@ -41,8 +47,6 @@ if d.level == "district":
         f"Districts shaded: {summary['matched']:,} of the {summary['incidents']:,} selected incidents have a "
         f"district from the boundaries ({', '.join(d.covered)})"
         + (f"; {outside:,} have none or lie elsewhere and are not shaded" if outside > 0 else "")
-        + (f"; {summary['at_district_point']:,} had no coordinates and sit at a point inside their district"
-           if summary["at_district_point"] else "")
         + ". Switch to Province for the whole region."
     )
 if not d.boundaries_in_sync:

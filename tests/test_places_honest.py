@@ -1,0 +1,67 @@
+"""No invented coordinates: a place the source did not give stays unknown in every
+export, is not drawn as if measured, and says what it is known to."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+
+from dashboard import export, queries
+from dashboard.config import DEFAULT_DATA
+from dashboard.filters import Filter
+from dashboard.workspace import open_workspace
+
+SELECTION = Filter(groups=("ISKP", "TTP"), provinces=("Khyber Pakhtunkhwa",),
+                   date_from=date(2023, 1, 1), date_to=date(2024, 12, 31))
+
+
+def source_coordinates() -> pd.DataFrame:
+    src = pd.read_csv(DEFAULT_DATA / "incidents.csv", dtype=str, keep_default_na=False)
+    return src.assign(incident_id="reference:" + src["incident_id"]).set_index("incident_id")[["latitude", "longitude"]]
+
+
+def test_the_selection_exports_only_coordinates_its_sources_gave(con):
+    rows = queries.export_rows(con, SELECTION).set_index("incident_id")
+    src = source_coordinates().loc[rows.index]
+    given = src["latitude"] != ""
+    assert (~given).sum() >= 3, "the selection should hold incidents without coordinates"
+    assert rows.loc[~given, ["latitude", "longitude"]].isna().all().all()
+    assert (rows.loc[given, "latitude"].round(6) == src.loc[given, "latitude"].astype(float).round(6)).all()
+    assert set(rows.loc[~given, "place_known_to"]) <= {"province", "district"}
+    assert (rows.loc[given, "place_known_to"] == "point").all()
+    features = json.loads(export.to_geojson_bytes(rows.reset_index()))["features"]
+    unplaced = {f["properties"]["incident_id"] for f in features if f["geometry"] is None}
+    assert unplaced == set(rows.index[~given])
+    csv_text = export.to_csv_bytes(rows.reset_index()).decode()
+    header = csv_text.splitlines()[0].split(",")
+    assert "place_known_to" in header
+
+
+def test_downloads_are_newest_first_and_named_after_the_selection(con):
+    rows = queries.export_rows(con, SELECTION)
+    assert rows["date"].is_monotonic_decreasing
+    assert export.file_stem(SELECTION) == "incidents-ISKP-TTP-Khyber_Pakhtunkhwa-2023-01-01_2024-12-31"
+
+
+def test_the_map_draws_no_province_centre_as_a_place(con):
+    points, aggregated = queries.map_points(con, SELECTION)
+    src = source_coordinates()
+    assert not aggregated and len(points)
+    assert (src.loc[points["incident_id"], "latitude"] != "").all()  # every point drawn is the source's
+    summary = queries.district_summary(con, SELECTION)
+    assert summary["not_drawn"] == (src.loc[queries.export_rows(con, SELECTION)["incident_id"], "latitude"] == "").sum()
+
+
+def test_a_store_from_before_learns_which_points_were_made_up(store, con):
+    before = con.execute("SELECT count(*) FROM incidents WHERE placed_at = 'province'").fetchone()[0]
+    assert before > 0
+    with store.transaction() as tx:  # a store as schema 7 left it
+        tx.execute("UPDATE incidents SET placed_at = NULL")
+        tx.execute("INSERT OR REPLACE INTO meta VALUES ('placed_at_backfill', 'pending')")
+    path = store.path
+    store.close()
+    with open_workspace(path) as again:
+        c = again.cursor()
+        assert c.execute("SELECT count(*) FROM incidents WHERE placed_at = 'province'").fetchone()[0] == before
