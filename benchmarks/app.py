@@ -123,9 +123,10 @@ def interaction(a: BenchAnswers, page: str, f: Filter) -> Sample:
     what it sends, serialised."""
     p = PAGES[page]
     sidebar(a, f)
-    if p.offers_districts:
-        pagedata.offers_districts(a, f)
-    data = p.data(a, f, **p.choices) if p.filtered else p.data(a, **p.choices)
+    choices = dict(p.choices)
+    if p.offers_districts:  # as widgets.area_level: districts by default when one province is chosen
+        choices["level"] = pagedata.area_level(a, f)
+    data = p.data(a, f, **choices) if p.filtered else p.data(a, **choices)
     s = Sample()
     figures, tables = data.sent()
     for name, fig in figures.items():

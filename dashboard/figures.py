@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 
 from . import safe_text
 
-PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
+           # then Paul Tol's muted scheme, also safe for colour-blind readers: twelve areas, twelve colours
+           "#882255", "#117733", "#44AA99", "#999933", "#332288", "#AA4499"]
 OTHER = "#8c8c8c"
 METRIC_LABELS = {"incidents": "Incidents", "killed": "Killed", "injured": "Injured"}
 STATUS_LABELS = {
@@ -119,13 +121,31 @@ def timeline(
             marker=dict(size=5),
             hovertemplate=f"<b>%{{fullData.name}}</b><br>%{{x|%b %Y}}<br>{label}: %{{y:,}}<extra></extra>",
         ))
-    _annotate_milestones(fig, milestones, periods.min(), periods.max())
+    last_end = periods.max() + pd.tseries.frequencies.to_offset(
+        {"week": "7D", "month": "MS", "quarter": "QS", "year": "YS"}.get(freq, "MS"))
+    _annotate_milestones(fig, milestones, periods.min(), last_end)
     fig.update_yaxes(title=label)
+    whole_numbers(fig, df.groupby("period")[metric].max().max())
     _layout(fig, title, height=480)
     # The legend goes under the axis: the space above the plot holds the milestone numbers.
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0),
                       margin=dict(b=40))
     return fig
+
+
+def whole_numbers(fig: go.Figure, top, axis: str = "y") -> None:
+    """Counts have whole-number ticks: a step of 1, 2, 5, 10, 20 … that gives about five ticks."""
+    top = float(top or 0)
+    if not math.isfinite(top) or top <= 0:
+        top = 1
+    step = 1
+    while top / step > 6:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if top / step <= 6:
+                break
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickmode="linear", tick0=0, dtick=step, tickformat=",d")
 
 
 def _annotate_milestones(fig: go.Figure, milestones: pd.DataFrame | None, lo, hi) -> None:
@@ -171,6 +191,7 @@ def stacked_area_bars(df: pd.DataFrame, metric: str = "incidents", title: str | 
                              hovertemplate="<b>%{fullData.name}</b><br>%{x|%b %Y}: %{y:,}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title=METRIC_LABELS.get(metric, metric))
+    whole_numbers(fig, d.groupby("period")[metric].sum().max())
     return _layout(fig, title)
 
 
@@ -181,10 +202,12 @@ def area_bars(df: pd.DataFrame, metric: str = "incidents", area: str = "province
     d = df.sort_values(metric, ascending=True).tail(20)
     fig = go.Figure(go.Bar(
         x=d[metric], y=esc(d[area]), orientation="h", marker_color="#0072B2",
+        text=d[metric].map("{:,}".format), textposition="outside", cliponaxis=False,
         customdata=esc(d["country"]).to_numpy().reshape(-1, 1),
         hovertemplate=f"<b>%{{y}}</b> (%{{customdata[0]}})<br>{METRIC_LABELS.get(metric, metric)}: %{{x:,}}<extra></extra>",
     ))
     fig.update_xaxes(title=METRIC_LABELS.get(metric, metric), gridcolor="#e5e5e5")
+    whole_numbers(fig, d[metric].max(), axis="x")
     fig.update_yaxes(title=None, gridcolor="rgba(0,0,0,0)")
     return _layout(fig, title, height=max(260, 28 * len(d) + 80))
 
@@ -289,9 +312,11 @@ def claims_by_group(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         ("denied", "Denied", "#CC79A7"),
     ):
         fig.add_trace(go.Bar(x=esc(d["group"]), y=d[column], name=label, marker_color=colour,
+                             text=d[column], textposition="outside", cliponaxis=False,
                              hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y}}<extra></extra>"))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="Incidents")
+    whole_numbers(fig, d[["claimed", "suspected_only", "denied"]].max().max())
     return _layout(fig, title)
 
 

@@ -139,6 +139,14 @@ def offers_districts(a: Answers, f: Filter) -> bool:
     return bool(s["polygons"] or s["with_district"])
 
 
+def area_level(a: Answers, f: Filter, choice: str | None = None) -> str:
+    """The breakdown a page uses: 'province' without district data; else the
+    analyst's ``choice``, by default districts when one province is chosen."""
+    if not offers_districts(a, f):
+        return "province"
+    return choice or ("district" if len(f.provinces) == 1 else "province")
+
+
 def district_note(summary: dict) -> str:
     """The sentence under a district breakdown: how many incidents it leaves out."""
     missing = summary["incidents"] - summary["with_district"]

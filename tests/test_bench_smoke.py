@@ -169,7 +169,7 @@ def test_the_app_variant_calls_the_data_function_each_view_calls():
                         f"{page}: {k.arg}={mine!r} but the view defaults to {defaults}"
         asks_level = any(c.func.attr == "area_level" for c in _calls(tree, "widgets"))
         assert asks_level == p.offers_districts, page
-        if p.offers_districts:  # widgets.area_level: "province" until the analyst picks district
+        if p.offers_districts:  # replaced at run time by pagedata.area_level, as widgets.area_level does
             assert p.choices["level"] == "province"
 
     # the sidebar: ui.sidebar.render and its option lists ask pagedata.sidebar three ways

@@ -73,3 +73,32 @@ def test_data_text_never_reaches_a_hover_template_or_a_label_as_markup():
             assert "<a " not in text and "<span" not in text
     names = {t.name for fig in built[:2] for t in fig.data}
     assert "&lt;a href=\"http://127.0.0.1:9/x\"&gt;Bajaur&lt;/a&gt; %{y} &lt;span style=\"font-size:60px\"&gt;big&lt;/span&gt;" in names
+
+
+def test_counts_have_whole_number_ticks_and_bars_show_their_values():
+    series = pd.DataFrame({"period": pd.to_datetime(["2023-01-01", "2023-04-01"]), "series": ["TTP", "TTP"],
+                           "incidents": [1, 2], "killed": [0, 1], "injured": [0, 0]})
+    fig = figures.timeline(series, "incidents", "quarter")
+    assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat) == (1, ",d")  # not 0.5, 1.5
+    area = pd.DataFrame({"country": ["Pakistan"] * 2, "province": ["Khyber Pakhtunkhwa", "Balochistan"],
+                         "incidents": [237, 12], "killed": [1, 2], "injured": [0, 0]})
+    bars = figures.area_bars(area, "incidents")
+    assert bars.layout.xaxis.dtick == 50 and list(bars.data[0].text) == ["12", "237"]
+
+
+def test_a_milestone_in_the_last_period_is_drawn():
+    series = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-10-01"]), "series": ["TTP", "TTP"],
+                           "incidents": [1, 2], "killed": [0, 1], "injured": [0, 0]})
+    stones = pd.DataFrame({"date": pd.to_datetime(["2024-12-20"]), "label": ["late in the last quarter"],
+                           "source_url": ["https://example.org"]})
+    fig = figures.timeline(series, "incidents", "quarter", milestones=stones)
+    assert [a.text for a in fig.layout.annotations] == ["1"]
+
+
+def test_each_area_in_a_breakdown_has_its_own_colour():
+    names = [f"SYNTHETIC area {i}" for i in range(10)]
+    data = pd.DataFrame({"period": pd.Timestamp("2024-01-01"), "series": names, "incidents": range(10, 20),
+                         "killed": 0, "injured": 0})
+    fig = figures.stacked_area_bars(data, "incidents")
+    colours = [t.marker.color for t in fig.data]
+    assert len(colours) == 10 and len(set(colours)) == 10 and figures.OTHER not in colours

@@ -54,16 +54,20 @@ def empty_state() -> None:
     )
 
 
+def _default_level(f: Filter) -> str:
+    """With one province chosen, its districts are the breakdown that says something."""
+    return "district" if len(f.provinces) == 1 else "province"
+
+
 def area_level(f: Filter, key: str) -> str:
-    """'province', or 'district' when the analyst chose it and there is district
-    data (boundaries added, or selected incidents that name a district)."""
-    if not pagedata.offers_districts(state.answers(), f):
-        return "province"
-    return chosen(key, "province")
+    """'province' or 'district': the analyst's choice where there is district data
+    (boundaries added, or selected incidents that name a district), districts by
+    default when one province is chosen; else 'province'."""
+    return pagedata.area_level(state.answers(), f, st.session_state.get(key))
 
 
 def area_level_control(f: Filter, key: str) -> None:
     """The "Break down by" choice, drawn only when there is district data."""
     if pagedata.offers_districts(state.answers(), f):
         st.radio("Break down by", ["province", "district"], horizontal=True, key=key,
-                 format_func=str.capitalize)
+                 index=["province", "district"].index(_default_level(f)), format_func=str.capitalize)

@@ -23,8 +23,10 @@ with right:
     st.segmented_control("Share of", ["incidents", "killed"], default="incidents",
                          format_func=str.capitalize, key="cl_metric")
     st.plotly_chart(d.status_figure, width="stretch", config={"displaylogo": False})
-    st.caption(f"{d.unclaimed:,} of {d.total:,} selected incidents were not claimed. "
-               "Most attacks in Pakistan go unclaimed.")
+    st.caption(f"{d.unclaimed:,} of {d.total:,} selected incident{'s' if d.total != 1 else ''} "
+               f"{'were' if d.unclaimed != 1 else 'was'} not claimed. The embedded data is a sample of notable, "
+               "well-reported and often claimed attacks, not a census: across all attacks in Pakistan most go "
+               "unclaimed, so this share says more about the sample than about the groups.")
 
 st.subheader("Claimed by a group other than the one first suspected")
 if d.mismatches is None or d.mismatches.empty:

@@ -21,7 +21,7 @@ if d.total == 0:
 
 st.caption(
     (f"{d.total:,} incidents, newest first; {d.first:,}–{d.first + len(d.rows) - 1:,} listed (downloads hold all). "
-     if d.pages > 1 else f"{d.total:,} incidents. ")
+     if d.pages > 1 else f"{d.total:,} incident{'s' if d.total != 1 else ''}. ")
     + "Click a row for its sources and attribution history; click a column header to sort this page."
 )
 picked = widgets.incident_list(d.rows, height=420, key="incident_table", selectable=True)
