@@ -238,7 +238,8 @@ def incident_map(
     fig.add_trace(go.Choroplethmap(
         geojson=areas_geojson, featureidkey=f"properties.{key}",
         locations=area_values["id"], z=area_values["value"].fillna(0), text=esc(area_values["name"]),
-        colorscale=AREA_SCALE, zmin=0, zmax=zmax, marker_opacity=0.6,
+        # Opaque, so the colour bar shows the shading as drawn (the scale is light enough for points on top).
+        colorscale=AREA_SCALE, zmin=0, zmax=zmax, marker_opacity=1.0,
         marker_line_width=0.8, marker_line_color="#8c8c8c",
         colorbar=dict(title=dict(text=label), thickness=12, len=0.5, x=1.0, y=0.75),
         hovertemplate=f"<b>%{{text}}</b><br>{label}: %{{z:,}}<extra></extra>", name=label,

@@ -105,9 +105,10 @@ def shown(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out[[c for c in columns if c in out.columns]]
 
 
-LIST_COLUMNS = ["date", "province", "district", "place", "groups", "status", "killed", "injured",
+# Group and killed first after the date and district: visible at 1440 px without scrolling.
+LIST_COLUMNS = ["date", "district", "groups", "killed", "injured", "status", "place", "province",
                 "attack_type", "target_type", "denied_by", "country", "incident_id"]
-LATEST_COLUMNS = ["date", "province", "district", "place", "groups", "killed"]
+LATEST_COLUMNS = ["date", "district", "groups", "killed", "place", "province"]
 
 
 # --- sidebar --------------------------------------------------------------------
@@ -214,7 +215,8 @@ def map_page(a: Answers, f: Filter, *, level: str = "province", metric: str = "i
         values = shapes.province_index().merge(areas, on=["country", "province"], how="left")
         values["name"] = values["province"] + ", " + values["country"]
         geojson, key = shapes.province_geojson(), "iso_3166_2"
-        centre, zoom, covered = None, 4.3, []
+        centre, zoom = shapes.map_view(list(f.provinces)) if f.provinces else (None, 4.3)  # follow the selection
+        covered = []
     values["value"] = values[metric].fillna(0)
     if points:
         drawn, aggregated = a.ask("map_points", f)
@@ -336,6 +338,10 @@ def incidents(a: Answers, f: Filter, *, page: int = 1, incident_id: str | None =
     detail = events = None
     if incident_id:
         detail, events = a.ask_store("incident_detail", incident_id)
+        if events is not None and len(events):  # empty cells, never "None", for what was not said
+            events = events.copy()
+            events["statement_date"] = pd.to_datetime(events["statement_date"]).dt.strftime("%Y-%m-%d")
+            events = events.astype(object).where(events.notna(), "")
     return IncidentsData(shown(rows, LIST_COLUMNS), rows["incident_id"].tolist(), int(total), page, pages,
                          (page - 1) * INCIDENTS_PAGE + 1, detail, events,
                          bool(incident_id) and detail is None)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from .. import pagedata
 from ..filters import Filter
+from ..safe_text import md
 from . import state
 
 INCIDENT_COLUMNS = {
@@ -36,9 +37,13 @@ def chosen(key: str, default):
 
 def incident_list(shown: pd.DataFrame, height: int | None = None, key: str | None = None,
                   selectable: bool = False):
-    """``st.dataframe`` of incident rows already made readable (``pagedata.shown``)."""
-    cols = [c for c in INCIDENT_COLUMNS if c in shown.columns]
-    kwargs = dict(hide_index=True, width="stretch", column_order=cols, column_config=INCIDENT_COLUMNS)
+    """``st.dataframe`` of incident rows already made readable (``pagedata.shown``), in
+    the order the page data gives; the group codes are explained on the column's help."""
+    cols = list(shown.columns)
+    names = state.vocabulary().group_names
+    config = {**INCIDENT_COLUMNS, "groups": st.column_config.TextColumn(
+        "Group(s)", help=md("; ".join(f"{g}: {n}" for g, n in sorted(names.items()))) or None)}
+    kwargs = dict(hide_index=True, width="stretch", column_order=cols, column_config=config)
     if height:
         kwargs["height"] = height
     if selectable:

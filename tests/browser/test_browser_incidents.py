@@ -36,8 +36,9 @@ def test_csv_download_holds_the_filtered_rows(app, query):
     app.goto("/incidents", query)
     total = shown_total(app)
     name, rows = download_csv(app)
-    assert name == "incidents.csv"
+    assert name == ("incidents.csv" if not query else "incidents-ISKP-Khyber_Pakhtunkhwa.csv")  # named after it
     assert len(rows) == total > 0
+    assert [r["date"] for r in rows] == sorted((r["date"] for r in rows), reverse=True)  # newest first, as listed
     if query:
         assert {r["province"] for r in rows} == {"Khyber Pakhtunkhwa"}
         bajaur = [r for r in rows if r["date"].startswith("2023-07-30") and r["district"] == "Bajaur"]
