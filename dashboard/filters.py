@@ -192,20 +192,29 @@ class DatasetDim(ListDim):
 
 
 @dataclass(frozen=True)
-class BasisDim(Dimension):
-    """What counts for a group: its claims only, or claims then suspicion and datasets."""
+class ChoiceDim(Dimension):
+    """One of a few words (``choices``: word -> its words in the sentence), ``default`` unsaid."""
+
+    choices: Mapping[str, str] = field(default_factory=dict)
+    default: str = ""
 
     def parse(self, values, vocab, notices):
         text = self.one(values, notices)
         if text is None:
             return _UNSET
-        if text.lower() in BASES:
+        if text.lower() in self.choices:
             return text.lower()
-        notices.append(f"Ignored basis '{_short(text)}': use 'claimed' or 'attributed'.")
+        notices.append(f"Ignored {self.key} '{_short(text)}': use "
+                       + " or ".join(f"'{c}'" for c in self.choices) + ".")
         return _UNSET
 
     def query(self, value):
-        return [value] if value != DEFAULT_BASIS else []
+        return [value] if value != self.default else []
+
+
+@dataclass(frozen=True)
+class BasisDim(ChoiceDim):
+    """What counts for a group: its claims only, or claims then suspicion and datasets."""
 
     def sql(self, f, alias):
         if f.basis == "claimed" and not f.groups:  # with groups, GroupDim applies the basis
@@ -277,21 +286,9 @@ PRECISIONS = {"any": "any precision", "exact": "exact place and date"}
 
 
 @dataclass(frozen=True)
-class PrecisionDim(Dimension):
+class PrecisionDim(ChoiceDim):
     """``exact``: only incidents whose place is known to the town and date to the day
     (``incidents.precise``), for district maps and weekly counts."""
-
-    def parse(self, values, vocab, notices):
-        text = self.one(values, notices)
-        if text is None:
-            return _UNSET
-        if text.lower() in PRECISIONS:
-            return text.lower()
-        notices.append(f"Ignored precision '{_short(text)}': use 'exact' or 'any'.")
-        return _UNSET
-
-    def query(self, value):
-        return [value] if value != "any" else []
 
     def sql(self, f, alias):
         return (f"{alias}.precise", []) if f.precision == "exact" else None
@@ -318,7 +315,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     GroupDim("group", "groups", "short names: `TTP`, `ISKP`, `JuA`, `HGB`, `BLA` … (includes factions)",
              label="Group", widget="multiselect", placeholder="All groups", help=GROUP_HELP),
     BasisDim("basis", "basis", "`claimed` or `attributed` (default)", label="Attribution basis", widget="radio",
-             help=BASIS_HELP),
+             help=BASIS_HELP, choices=BASES, default=DEFAULT_BASIS),
     ListDim("attack", "attack_types", "attack types as listed in the sidebar", label="Attack type",
             widget="multiselect", section="more", placeholder="All", column="attack_type", role="subject"),
     ListDim("target", "target_types", "target types as listed in the sidebar", label="Target type",
@@ -328,7 +325,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
     TextDim("q", "q", f"free text searched in place, district, summary and notes (≤ {MAX_TEXT} characters)",
             label="Search text", widget="text", section="more", placeholder="place, summary, note…"),
     PrecisionDim("precision", "precision", "`exact` (place known to the town, date to the day) or `any` (default)",
-                 label="Place and date known to", widget="precision", section="more",
+                 label="Place and date known to", widget="precision", section="more", choices=PRECISIONS,
+                 default="any",
                  help="Exact: only incidents whose source gives the town and the day, e.g. for a district "
                       "map or a weekly count. Approximate records are left out, and the notice says how many."),
     DatasetDim("dataset", "datasets", "origin dataset: `reference`, `acled`, `ucdp`, `gtd`, `native`, `manual`",

@@ -12,7 +12,6 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import export, queries
 from dashboard.config import REPO_ROOT
@@ -21,27 +20,20 @@ from dashboard.ingest.detect import FileRejected
 from dashboard.ingest.pipeline import ingest_file
 from dashboard.ingest.write import remove_batch
 from dashboard.safe_text import md, safe_url
+from tests.helpers import apptest
 from tests.hostile import FORMULAS, MARKUP, PAYLOADS, URL_CASES, hostile_native_file
 
-APP = str(REPO_ROOT / "dashboard" / "app.py")
 PAGES = ["views/overview.py", "views/map.py", "views/timeline.py", "views/claims.py",
          "views/incidents.py", "views/about.py", "views/data.py"]
 # Markup that must never survive unescaped in a Markdown text the app shows.
 LIVE_MARKDOWN = re.compile(r"(?<!\\)(!\[|\]\(|:red\[|:material/(bolt|home)|<img|<a\s|<span|<script|\*\*bold)")
 
 
-def open_page(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
+def open_page(page: str | None = None, **params):
+    return apptest.open_page(page, check=False, **params)
 
 
-def markdown_texts(at: AppTest) -> list[str]:
+def markdown_texts(at) -> list[str]:
     out = []
     for kind in ("markdown", "caption", "warning", "info", "error", "success", "subheader", "header", "title"):
         out += [str(e.value) for e in getattr(at, kind)]

@@ -5,23 +5,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.config import REPO_ROOT
+from tests.helpers.apptest import open_page
 
-APP = str(REPO_ROOT / "dashboard" / "app.py")
 PAGES = ["views/overview.py", "views/map.py", "views/timeline.py", "views/claims.py",
          "views/incidents.py", "views/about.py"]
-
-
-def open_page(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def metric(at: AppTest, label: str) -> str:
