@@ -35,6 +35,7 @@ PAGES = {
         st.Page(VIEWS / "map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page(VIEWS / "timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
         st.Page(VIEWS / "claims.py", title="Claims & attribution", icon=":material/campaign:", url_path="claims"),
+        st.Page(VIEWS / "rivalry.py", title="Rivalry", icon=":material/swords:", url_path="rivalry"),
         st.Page(VIEWS / "incidents.py", title="Incidents", icon=":material/table_rows:", url_path="incidents"),
     ],
     "Data": [

@@ -121,7 +121,7 @@ def build(a: pagedata.Answers, f: Filter, *, period: str = "week", as_of: date |
     """The brief for the latest ``period`` of the selection ``f``, as one HTML document."""
     d = pagedata.changes(a, f, period=period, as_of=as_of)
     w = d.window
-    in_period = f.with_(date_from=w.latest, date_to=w.latest_end)
+    in_period = f.with_(date_from=w.latest, date_to=w.as_of)  # never past the selection's or the data's end
     head = a.ask("headline", in_period)
     prev = head["previous"]
     recent = f.with_(date_from=changes_.shift(w.latest, period, -26 if period == "week" else -12),

@@ -421,3 +421,93 @@ def band_map(areas_geojson: dict, values: pd.DataFrame, *, key: str = "iso_3166_
     fig.update_layout(map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
                       margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT)
     return fig
+
+
+# --- rivalry -----------------------------------------------------------------
+def share_chart(share: pd.DataFrame, sides: tuple[str, str], metric: str = "incidents",
+                colours: dict[str, str] | None = None, title: str | None = None) -> go.Figure:
+    """Each side's share of the two groups' attacks (or killed) per period, stacked to 100 %;
+    hover gives the counts."""
+    if share.empty:
+        return empty("Neither group is counted for an incident in the selection.")
+    cmap = colour_map(list(sides), colours)
+    fig = go.Figure()
+    for side in sides:
+        part = share[share["side"] == side]
+        fig.add_trace(go.Bar(
+            x=pd.to_datetime(part["period"]), y=part[f"share_{metric}"], name=esc(side), marker_color=cmap[side],
+            customdata=part[[metric]].to_numpy(),
+            hovertemplate="<b>%{fullData.name}</b> %{x|%b %Y}<br>%{y:.0%} of the two (%{customdata[0]:,})<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title=f"Share of {METRIC_LABELS.get(metric, metric).lower()}", tickformat=".0%", range=[0, 1])
+    return _layout(fig, title)
+
+
+def severity_chart(severity: pd.DataFrame, sides: tuple[str, str], colours: dict[str, str] | None = None,
+                   title: str | None = None) -> go.Figure:
+    """Killed per attack per period: the median, with the quartiles as a band."""
+    if severity.empty:
+        return empty("No attack to measure.")
+    cmap = colour_map(list(sides), colours)
+    fig = go.Figure()
+    for side in sides:
+        part = severity[severity["side"] == side]
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(part["period"]), y=part["median_killed"], name=esc(side), mode="lines+markers",
+            line=dict(color=cmap[side], width=2.5),
+            error_y=dict(type="data", symmetric=False, array=(part["q3_killed"] - part["median_killed"]).to_numpy(),
+                         arrayminus=(part["median_killed"] - part["q1_killed"]).to_numpy(), color=cmap[side],
+                         thickness=1),
+            customdata=part[["attacks", "suicide_share", "mass_casualty_share"]].to_numpy(),
+            hovertemplate=("<b>%{fullData.name}</b> %{x|%b %Y}<br>median %{y} killed per attack "
+                           "(%{customdata[0]} attacks)<br>suicide %{customdata[1]:.0%}, "
+                           "10+ killed %{customdata[2]:.0%}<extra></extra>"),
+        ))
+    fig.update_yaxes(title="Killed per attack (median, quartiles)")
+    return _layout(fig, title)
+
+
+def correlation_chart(cc: pd.DataFrame, sides: tuple[str, str], title: str | None = None) -> go.Figure:
+    """Weekly cross-correlation by lag, with the band of no correlation."""
+    if cc.empty or cc["correlation"].isna().all():
+        return empty("Too few weeks with attacks to correlate.")
+    fig = go.Figure(go.Bar(x=cc["lag_weeks"], y=cc["correlation"], marker_color="#0072B2",
+                           hovertemplate="lag %{x} weeks: %{y:.2f}<extra></extra>", name="correlation"))
+    band = float(cc["band"].iloc[0])
+    for y in (band, -band):
+        fig.add_hline(y=y, line=dict(color="#999", dash="dot", width=1))
+    fig.update_xaxes(title=esc(f"Lag in weeks (positive: {sides[1]} after {sides[0]})"), dtick=1)
+    fig.update_yaxes(title="Correlation", range=[-1, 1])
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height=320)
+
+
+CONTEST_COLOURS = {"both": "#CC79A7", "A only": "#D55E00", "B only": "#0072B2", "neither": "#FFFFFF"}
+
+
+def contest_map(areas_geojson: dict, values: pd.DataFrame, sides: tuple[str, str], *, key: str = "iso_3166_2",
+                centre: dict | None = None, zoom: float = 4.3, height: int = 460) -> go.Figure:
+    """Areas by who is active there: both groups, one, or neither. Offline (MapLibre, white-bg).
+
+    ``values``: id, name, status (both / A only / B only / neither), a, b (attacks)."""
+    names = list(CONTEST_COLOURS)
+    labels = {"both": "both", "A only": f"{sides[0]} only", "B only": f"{sides[1]} only", "neither": "neither"}
+    n = len(names)
+    code = values["status"].map({s: i for i, s in enumerate(names)}).fillna(n - 1)
+    scale = []
+    for i, s in enumerate(names):
+        scale += [[i / n, CONTEST_COLOURS[s]], [(i + 1) / n, CONTEST_COLOURS[s]]]
+    fig = go.Figure(go.Choroplethmap(
+        geojson=areas_geojson, featureidkey=f"properties.{key}", locations=values["id"], z=code + 0.5, zmin=0,
+        zmax=n, colorscale=scale, text=esc(values["name"]),
+        customdata=np.column_stack([values["a"].fillna(0).astype(int), values["b"].fillna(0).astype(int),
+                                    [esc(sides[0])] * len(values), [esc(sides[1])] * len(values)]),
+        marker_line_width=0.8, marker_line_color="#8c8c8c", marker_opacity=1.0,
+        colorbar=dict(title=dict(text="Active"), tickvals=[i + 0.5 for i in range(n)],
+                      ticktext=[esc(labels[s]) for s in names], thickness=12, len=0.8),
+        hovertemplate="<b>%{text}</b><br>%{customdata[2]}: %{customdata[0]}, %{customdata[3]}: %{customdata[1]}<extra></extra>",
+    ))
+    fig.update_layout(map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
+                      margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT)
+    return fig

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from . import changes as changes_
+from . import rivalry as rivalry_
 from . import figures, queries
 from .filters import Filter, Vocabulary
 from .geo import shapes
@@ -448,3 +450,82 @@ def _band_map(table: pd.DataFrame, level: str, f: Filter) -> go.Figure:
     values["band"] = values["band"].fillna("No activity")
     return figures.band_map(geojson, values[["id", "name", "band", "incidents", "baseline_incidents"]], key=key,
                             centre=centre, zoom=zoom)
+
+
+# --- rivalry -----------------------------------------------------------------------------
+@dataclass
+class RivalryData(PageData):
+    measures: dict = field(metadata={"shown": False})
+    share_figure: go.Figure | None = None
+    killed_share_figure: go.Figure | None = None
+    severity_figure: go.Figure | None = None
+    severity: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+    contest_figure: go.Figure | None = None
+    areas: pd.DataFrame | None = None
+    overlap: pd.DataFrame | None = None
+    correlation_figure: go.Figure | None = None
+
+    def as_json(self) -> dict:
+        """Every figure the page shows, with stable keys (``python -m dashboard rivalry --json``);
+        ``hawkes.excitation["A->B"]`` is the branching ratio with its 95 % interval."""
+        m = self.measures
+
+        def records(frame: pd.DataFrame) -> list[dict]:
+            out = frame.astype(object).where(frame.notna(), None)
+            return [{k: (v.isoformat()[:10] if hasattr(v, "isoformat") else
+                         (bool(v) if isinstance(v, (bool, np.bool_)) else v)) for k, v in row.items()}
+                    for row in out.to_dict(orient="records")]
+
+        return {
+            "sides": list(m["sides"]), "freq": m["freq"], "level": m["level"], "incidents": m["incidents"],
+            "share": records(m["share"]), "severity": records(m["severity"]), "targets": records(m["targets"]),
+            "geography": {"areas": records(m["areas"]), "overlap": records(m["overlap"])},
+            "claims": m["claims"],
+            "sequences": {"time_to_next": m["time_to_next"], "cross_correlation": records(m["cross_correlation"]),
+                          "granger": m["granger"]},
+            "hawkes": m["hawkes"], "thresholds": {"mass_casualty_killed": rivalry_.MASS_CASUALTY,
+                                                  "min_events": rivalry_.MIN_EVENTS,
+                                                  "min_weeks": rivalry_.MIN_WEEKS},
+            "caveat": rivalry_.CAVEAT,
+        }
+
+
+def rivalry(a: Answers, f: Filter, *, side_a: str = "TTP", side_b: str = "ISKP", freq: str = "quarter",
+            intervals: bool = True) -> RivalryData:
+    """Two groups (with their factions) within the selection: share of activity,
+    severity and tactics, targets, shared ground, claim competition, lead and lag.
+    ``intervals``: bootstrap the Hawkes model's 95 % intervals (a few seconds)."""
+    level = "district" if shapes.has_districts() else "province"
+    m = a.ask("rivalry_measures", f, a=side_a, b=side_b, freq=freq, level=level,
+              replicates=rivalry_.BOOTSTRAP if intervals else 0)
+    sides = m["sides"]
+    colours = a.ask_store("group_colours")
+    if sum(m["incidents"].values()) == 0:
+        return RivalryData(m)
+    areas = m["areas"]
+    keys = ["country", "province"] + (["district"] if level == "district" else [])
+    if level == "district":
+        index, geojson, key = shapes.district_index(), shapes.district_geojson(), "district_id"
+        values = index.merge(areas, on=keys, how="left")
+        values["name"] = values["district"] + ", " + values["province"].fillna("")
+    else:
+        index, geojson, key = shapes.province_index(), shapes.province_geojson(), "iso_3166_2"
+        values = index.merge(areas, on=keys, how="left")
+        values["name"] = values["province"] + ", " + values["country"]
+    values["a"], values["b"] = values.get(sides[0], 0), values.get(sides[1], 0)
+    values[["a", "b"]] = values[["a", "b"]].fillna(0)
+    values["status"] = np.select([(values["a"] > 0) & (values["b"] > 0), values["a"] > 0, values["b"] > 0],
+                                 ["both", "A only", "B only"], "neither")
+    centre, zoom = shapes.map_view(list(f.provinces), height=460, width=560) if f.provinces else (None, 4.3)
+    return RivalryData(
+        m,
+        figures.share_chart(m["share"], sides, "incidents", colours, f"Share of the two groups' attacks, per {freq}"),
+        figures.share_chart(m["share"], sides, "killed", colours, f"Share of the killed, per {freq}"),
+        figures.severity_chart(m["severity"], sides, colours, f"Killed per attack, per {freq}"),
+        m["severity"], m["targets"],
+        figures.contest_map(geojson, values[["id", "name", "status", "a", "b"]], sides, key=key, centre=centre,
+                            zoom=zoom),
+        areas[areas["both"]] if len(areas) else areas, m["overlap"],
+        figures.correlation_chart(m["cross_correlation"], sides, "Weekly cross-correlation"),
+    )

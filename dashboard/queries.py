@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from . import rivalry as R
 from .config import PLACES_DIR
 from .filters import Filter, Vocabulary
 from .geo.district_store import in_sync
@@ -687,8 +688,7 @@ def period_counts(con: duckdb.DuckDBPyConnection, f: Filter, period: str, level:
         params + [start, end],
     )
     out = pd.concat([every, groups], ignore_index=True)
-    if level == "district":
-        out = out[out["district"].notna()]
+    out = out[out["district" if level == "district" else "province"].notna()]  # an area, or no row
     out["period"] = pd.to_datetime(out["period"]).dt.date
     return out
 
@@ -749,3 +749,65 @@ def dataset_notes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                   min(i.date) AS first_date, max(i.date) AS last_date
            FROM incidents i LEFT JOIN import_batches b USING (batch_id) GROUP BY ALL ORDER BY dataset""",
     )
+
+
+# --- rivalry ---------------------------------------------------------------------
+def rivalry_rows(con: duckdb.DuckDBPyConnection, f: Filter, a: str, b: str) -> pd.DataFrame:
+    """One row per incident and side: the incidents each of two groups (with their
+    factions) is counted for under the selection's basis, with what the rivalry
+    measures need. The selection's own group filter is replaced by the two sides.
+
+    Columns: incident_key, side, date, date_precision, country, province, district,
+    killed, attack_type, target_type, claimed (the side claimed it), claim_date
+    (its first dated claim), first_suspected_root (the root of the group first
+    suspected)."""
+    g_filter = f.with_(groups=())
+    rows, params = _rows(g_filter, "incident_groups", "g")
+    parts, all_params = [], []
+    for side in (a, b):
+        parts.append(
+            f"""SELECT g.incident_key, ?::VARCHAR AS side, any_value(g.date) AS date, any_value(g.country) AS country,
+                       any_value(g.province) AS province, any_value(g.district) AS district,
+                       any_value(g.killed) AS killed, any_value(g.attack_type) AS attack_type,
+                       any_value(g.target_type) AS target_type, bool_or(g.claimed) AS claimed
+                {rows} AND g.{_flag(f)} AND (g.group_id = ? OR g.root_id = ?)
+                GROUP BY g.incident_key"""
+        )
+        all_params += [side] + params + [side, side]
+    sides = " UNION ALL ".join(parts)
+    return df(
+        con,
+        f"""WITH s AS ({sides})
+            SELECT s.*, i.date_precision,
+                   (SELECT min(d.statement_date) FROM claim_delays d
+                    WHERE d.incident_key = s.incident_key AND (d.group_id = s.side OR d.root_id = s.side)) AS claim_date,
+                   coalesce(r.root_id, c.first_suspected) AS first_suspected_root
+            FROM s JOIN incidents i USING (incident_key)
+            LEFT JOIN incident_claims c USING (incident_key)
+            LEFT JOIN group_roots r ON r.group_id = c.first_suspected
+            ORDER BY s.date, s.incident_key, s.side""",
+        all_params,
+    )
+
+
+def rivalry_measures(con: duckdb.DuckDBPyConnection, f: Filter, a: str = "TTP", b: str = "ISKP",
+                     freq: str = "quarter", level: str = "province", replicates: int = R.BOOTSTRAP) -> dict:
+    """Every rivalry measure for sides ``a`` and ``b`` (``dashboard.rivalry``), as one
+    answer, cached by the app per (selection, data version) like any other question.
+    ``replicates``: bootstrap replicates for the Hawkes intervals (0: the estimates
+    only, a fraction of a second; 30: a few seconds)."""
+    sides = (a, b)
+    rows = rivalry_rows(con, f, a, b)
+    weekly = R.weekly_counts(rows, sides)
+    counts, step = R.daily_or_weekly(rows, sides)
+    areas, overlap = R.geography(rows, freq, level, sides)
+    return {
+        "sides": sides, "freq": freq, "level": level, "incidents": {s: int((rows["side"] == s).sum()) for s in sides},
+        "share": R.share(rows, freq, sides), "severity": R.severity(rows, freq), "targets": R.targets(rows, freq),
+        "areas": areas, "overlap": overlap, "claims": R.claims(rows, sides),
+        "time_to_next": R.time_to_next(rows, level, sides),
+        "cross_correlation": R.cross_correlation(weekly, sides) if len(weekly) else
+        pd.DataFrame(columns=["lag_weeks", "correlation", "band"]),
+        "granger": R.granger(weekly, sides) if len(weekly) else {},
+        "hawkes": R.hawkes(counts, sides, step, replicates=replicates),
+    }

@@ -213,3 +213,19 @@ def test_a_newer_schema_is_refused_with_a_store_error(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="newer than this program"):
         Store(path)
+
+
+def test_statements_kept_through_a_re_import_follow_the_new_ones_without_sharing_a_place(store, con, tmp_path):
+    first = native_file(tmp_path / "log.csv", 1, prefix="S")
+    batch = ingest_file(store, first).batch_id  # S0: claimed by TTP (seq 1)
+    manual.add_statements(store, "native:S0", [{"kind": "denied", "group": "TTP", "statement_date": "2024-02-05"}])
+    remove_batch(store, batch)
+    again = tmp_path / "log2.csv"
+    again.write_text("event_id,date,country,province,district,place,killed,claimed_by,denied_by,summary\n"
+                     "S0,2024-02-01,Pakistan,Khyber Pakhtunkhwa,Bannu,SYNTHETIC,0,TTP,ISKP,SYNTHETIC test row\n",
+                     encoding="utf-8")
+    ingest_file(store, again)  # now two statements of its own: seq 1 and 2
+    rows = con.execute("SELECT seq, kind, group_id, event_id FROM attribution_events WHERE incident_id = 'native:S0' "
+                       "ORDER BY seq").fetchall()
+    assert [(s, k, g) for s, k, g, _ in rows] == [(1, "claimed", "TTP"), (2, "denied", "ISKP"), (4, "denied", "TTP")]
+    assert len({e for *_, e in rows}) == 3  # no event id twice

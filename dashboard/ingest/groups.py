@@ -61,6 +61,7 @@ def load_groups(store: Store, folder: Path = config.DEFAULT_DATA) -> bool:
         con.close()
     if _tuples(groups) <= _tuples(have_groups) and _tuples(aliases) <= _tuples(have_aliases):
         return False  # every row of the files is stored as it is
+    parents_before = _tuples(have_groups[["group_id", "parent_id"]])
     with store.transaction() as con:
         con.register("_groups_file", groups)
         con.register("_aliases_file", aliases)
@@ -73,6 +74,9 @@ def load_groups(store: Store, folder: Path = config.DEFAULT_DATA) -> bool:
             con.unregister("_groups_file")
             con.unregister("_aliases_file")
         refresh_group_roots(con)
+        after = _tuples(con.execute("SELECT group_id, parent_id FROM groups").df())
+        if after != parents_before:  # a faction moved: every incident's roll-up is recomputed
+            refresh_attribution(con)
     return True
 
 

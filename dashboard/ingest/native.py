@@ -103,6 +103,7 @@ def map_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     blank_id = (event_id == "") & (date_raw != "")
     if blank_id.any():
         inc.loc[blank_id, "origin_event_id"] = auto_ids(inc.loc[blank_id])
+        inc.loc[blank_id, "_legacy_id"] = legacy_auto_ids(inc.loc[blank_id])
     claim_raw = _get(raw, "claim_date")
     claim_date = parse_dates(claim_raw, DAY_FORMATS)
     bad_claim = (claim_raw != "") & claim_date.isna()
@@ -159,3 +160,11 @@ def auto_ids(rows: pd.DataFrame) -> pd.Series:
     text = rows.reindex(columns=list(AUTO_ID_FIELDS)).astype(object).where(rows.notna(), "")
     joined = text.apply(lambda r: "\x1f".join(str(v).strip() for v in r), axis=1)
     return "auto-" + joined.map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()[:16])
+
+
+def legacy_auto_ids(rows: pd.DataFrame) -> pd.Series:
+    """The ids the dashboard gave such rows before ``auto_ids`` (pandas' own hash of
+    the same fields): a file imported then and again now is recognised by them
+    (``pipeline._finish``), so it adds nothing twice."""
+    keys = rows.reindex(columns=list(AUTO_ID_FIELDS)).astype(str)
+    return "auto-" + pd.util.hash_pandas_object(keys, index=False).map("{:016x}".format)

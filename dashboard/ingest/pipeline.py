@@ -51,14 +51,14 @@ _STAGE_INC = """CREATE OR REPLACE TEMP TABLE _stage_inc (
     location_precision VARCHAR, location_approximate BOOLEAN, attack_type VARCHAR,
     target_type VARCHAR, killed INTEGER, killed_low INTEGER, killed_high INTEGER,
     killed_note VARCHAR, injured INTEGER, summary VARCHAR, source_urls VARCHAR[],
-    attribution_note VARCHAR, district_as_written VARCHAR, placed_at VARCHAR)"""
+    attribution_note VARCHAR, district_as_written VARCHAR, placed_at VARCHAR, legacy_id VARCHAR)"""
 _STAGE_EV = """CREATE OR REPLACE TEMP TABLE _stage_ev (
     _row BIGINT, origin_event_id VARCHAR, seq INTEGER, group_id VARCHAR, group_as_written VARCHAR,
     kind VARCHAR, stated_by VARCHAR, channel VARCHAR, statement_date DATE, source_url VARCHAR,
     note VARCHAR)"""
 _INC_TEXT = ("origin_event_id", "date_precision", "country", "province", "district", "place",
              "location_precision", "attack_type", "target_type", "killed_note", "summary",
-             "attribution_note", "district_as_written", "placed_at")
+             "attribution_note", "district_as_written", "placed_at", "legacy_id")
 _EV_TEXT = ("origin_event_id", "group_id", "group_as_written", "kind", "stated_by", "channel",
             "source_url", "note")
 
@@ -205,6 +205,7 @@ def prepare(raw: pd.DataFrame, adapter, resolve, unknown: Counter, tally: Counte
 # --- staging ---------------------------------------------------------------
 def _stage(con: duckdb.DuckDBPyConnection, inc: pd.DataFrame, ev: pd.DataFrame) -> None:
     inc = inc.assign(_row=inc.index.to_numpy())
+    inc["legacy_id"] = inc.pop("_legacy_id") if "_legacy_id" in inc else None
     for col in _INC_TEXT:
         if col not in inc or inc[col].isna().all():  # an all-None column has no type
             inc[col] = pd.Series(pd.NA, index=inc.index, dtype="str")
@@ -218,7 +219,7 @@ def _stage(con: duckdb.DuckDBPyConnection, inc: pd.DataFrame, ev: pd.DataFrame) 
                    injured::INTEGER, summary,
                    CASE WHEN coalesce(source_urls::VARCHAR, '') = '' THEN []::VARCHAR[]
                         ELSE string_split(source_urls::VARCHAR, ' | ') END,
-                   attribution_note, district_as_written, placed_at
+                   attribution_note, district_as_written, placed_at, legacy_id
                FROM _chunk_inc"""
         )
     finally:
@@ -417,6 +418,15 @@ def _stage_pending(con: duckdb.DuckDBPyConnection, pending: list[tuple[pd.DataFr
 
 def _finish(store: Store, con: duckdb.DuckDBPyConnection, result: IngestResult, origin: str, dry_run: bool) -> None:
     """Drop rows repeated within the file, then write (or count what would be written)."""
+    # Rows stored under the id an earlier version gave them keep that id (native auto ids).
+    for table, key in (("_stage_ev", "e"), ("_stage_inc", "s")):
+        con.execute(
+            f"""UPDATE {table} SET origin_event_id = x.legacy_id
+                FROM (SELECT s._row, s.legacy_id FROM _stage_inc s WHERE s.legacy_id IS NOT NULL AND EXISTS
+                      (SELECT 1 FROM incidents i WHERE i.origin = ? AND i.origin_event_id = s.legacy_id)) x
+                WHERE {table}._row = x._row""",
+            [origin],
+        )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _stage_dup AS SELECT _row FROM _stage_inc
            QUALIFY row_number() OVER (PARTITION BY origin_event_id ORDER BY _row) > 1"""

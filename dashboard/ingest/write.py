@@ -147,6 +147,20 @@ def write_tables(
             [batch_id],
         )
         loaded = con.execute("SELECT count(*) FROM _batch_new").fetchone()[0]
+        # Statements an analyst (or another batch) added to these incidents before they
+        # were removed and written again (a new release of the default data) follow the
+        # incoming ones: renumbered after them, so no two share a place in the order.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _batch_seq AS
+                SELECT n.incident_id, max(e.seq) AS top FROM {events_table} e
+                JOIN _batch_new n USING (origin_event_id) GROUP BY n.incident_id"""
+        )
+        con.execute(
+            """UPDATE attribution_events SET seq = attribution_events.seq + x.top,
+                      event_id = attribution_events.incident_id || '#' || (attribution_events.seq + x.top)
+               FROM _batch_seq x WHERE attribution_events.incident_id = x.incident_id"""
+        )
+        con.execute("DROP TABLE _batch_seq")
         # One event per (incident, seq): a file that repeats an incident repeats its
         # events, and event_id (incident_id#seq) is a primary key.
         con.execute(

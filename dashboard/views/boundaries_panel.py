@@ -102,7 +102,7 @@ def render() -> None:
 
 def _add(upload, country: str, name_field: str | None) -> None:
     name = Path(upload.name).name
-    with st.spinner(f"Reading {name}…"), tempfile.TemporaryDirectory() as tmp:
+    with st.spinner(f"Reading {md(name)}…"), tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(upload.getvalue())
         try:

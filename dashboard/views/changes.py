@@ -43,7 +43,7 @@ with left:
     picked = st.dataframe(
         shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)), on_select="rerun",
         selection_mode="single-row",
-        key="ch_table",
+        key=f"ch_table_{period}_{f.query_string()}",  # a new selection starts with no row picked
         column_config={
             d.level: d.level.capitalize(), "group": "Group", "band": "Change",
             "surge": st.column_config.CheckboxColumn("Surge"),
@@ -56,8 +56,8 @@ with left:
             "baseline_killed": st.column_config.NumberColumn("Killed, mean before", format="%.1f"),
         },
     )
-    rows = picked.selection.rows if picked is not None else []
-    if rows:
+    rows = [r for r in (picked.selection.rows if picked is not None else []) if r < len(shown)]
+    if rows and isinstance(shown.iloc[rows[0]][d.level], str):
         chosen = shown.iloc[rows[0]][d.level]
         sidebar.request_filter(f.with_(**({"districts": (chosen,)} if d.level == "district"
                                           else {"provinces": (chosen,)})))

@@ -1,0 +1,111 @@
+"""Rivalry: how two groups (TTP and ISKP by default) compete, beyond two lines on one chart."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import pagedata
+from dashboard.safe_text import md
+from dashboard.ui import sidebar, state, widgets
+
+st.title("Rivalry")
+sidebar.show_selection()
+f = state.current_filter()
+vocab = state.vocabulary()
+roots = [g for g in vocab.groups if g in ("TTP", "ISKP")] + [g for g in vocab.groups if g not in ("TTP", "ISKP")]
+c1, c2, c3 = st.columns([1, 1, 2])
+side_a = c1.selectbox("Group", roots, index=roots.index("TTP") if "TTP" in roots else 0, key="rv_a",
+                      help="With its factions. The sidebar's group filter is not used on this page.")
+others = [g for g in roots if g != side_a]
+side_b = c2.selectbox("against", others, index=others.index("ISKP") if "ISKP" in others else 0, key="rv_b")
+freq = c3.segmented_control("Period", ["month", "quarter", "year"], default="quarter", format_func=str.capitalize,
+                            key="rv_freq") or "quarter"
+intervals = widgets.chosen("rv_intervals", False)
+with st.spinner("Measuring…" + (" (the intervals take a few seconds the first time)" if intervals else "")):
+    d = pagedata.rivalry(state.answers(), f, side_a=side_a, side_b=side_b, freq=freq, intervals=intervals)
+m = d.measures
+n_a, n_b = m["incidents"][side_a], m["incidents"][side_b]
+st.caption(md(f"{side_a}: {n_a:,} incidents, {side_b}: {n_b:,} in the selection (attribution basis as in the "
+              f"sidebar; factions count with their parent). {m['hawkes'].get('caveat') or ''}"))
+if n_a + n_b == 0:
+    widgets.empty_state()
+    st.stop()
+
+st.header("1. Share of activity")
+a, b = st.columns(2)
+a.plotly_chart(d.share_figure, width="stretch", config={"displaylogo": False})
+b.plotly_chart(d.killed_share_figure, width="stretch", config={"displaylogo": False})
+st.caption("Each bar is the two groups' attacks (or killed) in the period; hover for the counts.")
+
+st.header("2. Severity and tactics")
+st.plotly_chart(d.severity_figure, width="stretch", config={"displaylogo": False})
+st.dataframe(d.severity, hide_index=True, width="stretch", column_config={
+    "side": "Group", "period": st.column_config.DateColumn("Period from", format="YYYY-MM-DD"), "attacks": "Attacks",
+    "median_killed": "Median killed", "q1_killed": "Q1", "q3_killed": "Q3",
+    "suicide_share": st.column_config.NumberColumn("Suicide attacks", format="percent"),
+    "mass_casualty_share": st.column_config.NumberColumn("10+ killed", format="percent")})
+
+st.header("3. Targets")
+st.dataframe(d.targets, hide_index=True, width="stretch", column_config={
+    "side": "Group", "category": "Target", "attacks": "Attacks",
+    "share": st.column_config.NumberColumn("Share", format="percent"),
+    "share_last": st.column_config.NumberColumn("Last period", format="percent"),
+    "share_before": st.column_config.NumberColumn("Period before", format="percent"),
+    "change": st.column_config.NumberColumn("Change (points)", format="%+.2f")})
+
+st.header("4. Geography")
+a, b = st.columns([3, 2])
+a.plotly_chart(d.contest_figure, width="stretch", config={"displaylogo": False, "scrollZoom": True})
+with b:
+    st.markdown("**Areas where both are active**")
+    if d.areas is None or d.areas.empty:
+        st.info("None in the selection.", icon=":material/info:")
+    else:
+        st.dataframe(d.areas.drop(columns=["both"]), hide_index=True, width="stretch")
+    ov = d.overlap
+    if ov is not None and len(ov):
+        st.markdown("**Overlap index per period** (1: the two spread their attacks alike; 0: they never meet)")
+        st.dataframe(ov, hide_index=True, width="stretch",
+                     column_config={"period": st.column_config.DateColumn("Period from", format="YYYY-MM-DD")})
+
+st.header("5. Claim competition")
+claims = m["claims"]
+rows = [{"group": s, **claims[s]} for s in (side_a, side_b)]
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+    "group": "Group", "attacks": "Attacks", "claimed": "Claimed",
+    "share_claimed": st.column_config.NumberColumn("Share claimed", format="percent"),
+    "median_days_to_claim": "Median days to claim",
+    "claimed_after_the_other_was_blamed": "Claimed after officials blamed the other"})
+st.caption(f"Incidents both groups claimed: {claims['competing_claims']:,}.")
+
+st.header("6. Sequences and lead–lag")
+ttn = m["time_to_next"]
+st.dataframe(pd.DataFrame([{"direction": k, **v} for k, v in ttn.items()]), hide_index=True, width="stretch",
+             column_config={"direction": "Attack → the other's next attack in the same area",
+                            "attacks": "Attacks", "followed": "Followed at all", "median_days": "Median days",
+                            "q1_days": "Q1", "q3_days": "Q3"})
+st.plotly_chart(d.correlation_figure, width="stretch", config={"displaylogo": False})
+st.caption("Bars outside the dotted band (±1.96/√weeks) are correlations unlikely under no relation at all.")
+gr = m["granger"]
+if gr:
+    st.dataframe(pd.DataFrame([{"direction": k, **v} for k, v in gr.items()]), hide_index=True, width="stretch",
+                 column_config={"direction": "Granger test (weekly)", "p_value": "p-value",
+                                "lag_weeks": "Lag (weeks)", "declined": "Not run because"})
+    st.caption("A small p-value (under 0.05) says one group's past weeks help predict the other's beyond its own "
+               "past; it does not say one causes the other.")
+h = m["hawkes"]
+st.subheader("Self-exciting (Hawkes) model")
+st.toggle("Bootstrap 95 % intervals (a few seconds; then kept for this selection)", key="rv_intervals")
+if h.get("declined"):
+    st.info(md(f"Not estimated: {h['declined']}."), icon=":material/info:")
+else:
+    table = pd.DataFrame([{"direction": k, **v} for k, v in h["excitation"].items()])
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "direction": "From → to", "estimate": "Attacks set off per attack", "low": "95 % low", "high": "95 % high"})
+    for sentence in h["sentences"].values():
+        st.markdown(md(sentence))
+    st.caption(md(f"Fitted on counts per {h['step']} ({h['steps']:,} {h['step']}s), background rates "
+                  + ", ".join(f"{k} {v:g} per {h['step']}" for k, v in h["background"].items())
+                  + f"; triggered attacks follow after {h['mean_delay_steps']:g} {h['step']}s on average; "
+                  + (f"intervals from {h['replicates']} simulated replicates. " if h["replicates"] else
+                     "no intervals yet (switch them on above). ")
+                  + f"{h['caveat']} See docs/rivalry.md."))
