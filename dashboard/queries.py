@@ -777,16 +777,20 @@ def rivalry_rows(con: duckdb.DuckDBPyConnection, f: Filter, a: str, b: str) -> p
     sides = " UNION ALL ".join(parts)
     return df(
         con,
-        f"""WITH s AS ({sides})
-            SELECT s.*, i.date_precision,
-                   (SELECT min(d.statement_date) FROM claim_delays d
-                    WHERE d.incident_key = s.incident_key AND (d.group_id = s.side OR d.root_id = s.side)) AS claim_date,
+        f"""WITH s AS ({sides}),
+            d AS (SELECT incident_key, grp, min(statement_date) AS claim_date FROM (
+                      SELECT incident_key, group_id AS grp, statement_date FROM claim_delays WHERE list_contains(?, group_id)
+                      UNION ALL
+                      SELECT incident_key, root_id, statement_date FROM claim_delays WHERE list_contains(?, root_id))
+                  GROUP BY ALL)
+            SELECT s.*, i.date_precision, d.claim_date,
                    coalesce(r.root_id, c.first_suspected) AS first_suspected_root
             FROM s JOIN incidents i USING (incident_key)
+            LEFT JOIN d ON d.incident_key = s.incident_key AND d.grp = s.side
             LEFT JOIN incident_claims c USING (incident_key)
             LEFT JOIN group_roots r ON r.group_id = c.first_suspected
             ORDER BY s.date, s.incident_key, s.side""",
-        all_params,
+        all_params + [[a, b], [a, b]],
     )
 
 

@@ -99,7 +99,8 @@ def targets(rows: pd.DataFrame, freq: str) -> pd.DataFrame:
     cols = ["side", "category", "attacks", "share", "share_last", "share_before", "change"]
     if rows.empty:
         return pd.DataFrame(columns=cols)
-    r = rows.assign(category=rows["target_type"].map(target_category), period=_periods(rows, freq))
+    names = {t: target_category(t) for t in rows["target_type"].dropna().unique()}
+    r = rows.assign(category=rows["target_type"].map(names).fillna("unknown"), period=_periods(rows, freq))
     periods = sorted(r["period"].unique())
     last, before = (periods[-1], periods[-2]) if len(periods) > 1 else (periods[-1], None)
 
@@ -125,16 +126,20 @@ def geography(rows: pd.DataFrame, freq: str, level: str, sides: tuple[str, str])
     areas = areas.reindex(columns=list(sides), fill_value=0)
     areas["both"] = (areas[sides[0]] > 0) & (areas[sides[1]] > 0)
     areas = areas.reset_index().sort_values(["both", sides[0], sides[1]], ascending=False, ignore_index=True)
-    out = []
-    for period, part in r.assign(period=_periods(r, freq)).groupby("period"):
-        counts = part.pivot_table(index=keys, columns="side", values="incident_key", aggfunc="nunique", fill_value=0)
-        counts = counts.reindex(columns=list(sides), fill_value=0)
-        a, b = counts[sides[0]], counts[sides[1]]
-        overlap = float(np.minimum(a / a.sum(), b / b.sum()).sum()) if a.sum() and b.sum() else None
-        out.append({"period": period, "overlap": None if overlap is None else round(overlap, 3),
-                    "areas_a": int((a > 0).sum()), "areas_b": int((b > 0).sum()),
-                    "shared_areas": int(((a > 0) & (b > 0)).sum())})
-    return areas, pd.DataFrame(out)
+    counts = (r.assign(period=_periods(r, freq)).groupby(["period", *keys, "side"]).size()
+              .unstack("side", fill_value=0).reindex(columns=list(sides), fill_value=0))
+    a, b = counts[sides[0]], counts[sides[1]]
+    per = counts.groupby(level="period")
+    share_a, share_b = a / per[sides[0]].transform("sum"), b / per[sides[1]].transform("sum")
+    overlap = np.minimum(share_a, share_b).groupby(level="period").sum()
+    both_active = (per[sides[0]].sum() > 0) & (per[sides[1]].sum() > 0)
+    out = pd.DataFrame({
+        "overlap": overlap.where(both_active).round(3),
+        "areas_a": (a > 0).groupby(level="period").sum(), "areas_b": (b > 0).groupby(level="period").sum(),
+        "shared_areas": ((a > 0) & (b > 0)).groupby(level="period").sum(),
+    }).reset_index()
+    out["overlap"] = out["overlap"].astype(object).where(out["overlap"].notna(), None)
+    return areas, out
 
 
 def claims(rows: pd.DataFrame, sides: tuple[str, str]) -> dict:
@@ -166,16 +171,13 @@ def time_to_next(rows: pd.DataFrame, level: str, sides: tuple[str, str]) -> dict
     area = "district" if level == "district" else "province"
     out = {}
     for side, other in (sides, sides[::-1]):
-        mine = rows[rows["side"] == side].dropna(subset=[area])
-        theirs = rows[rows["side"] == other].dropna(subset=[area])
-        gaps = []
-        for name, part in mine.groupby(area):
-            later = np.sort(pd.to_datetime(theirs.loc[theirs[area] == name, "date"]).to_numpy())
-            for day in pd.to_datetime(part["date"]).to_numpy():
-                i = np.searchsorted(later, day, side="right")
-                if i < len(later):
-                    gaps.append((later[i] - day) / np.timedelta64(1, "D"))
-        g = pd.Series(gaps, dtype=float)
+        mine = rows.loc[rows["side"] == side, [area, "date"]].dropna(subset=[area])
+        theirs = rows.loc[rows["side"] == other, [area, "date"]].dropna(subset=[area])
+        mine = mine.assign(date=pd.to_datetime(mine["date"])).sort_values("date")
+        theirs = theirs.assign(next_date=pd.to_datetime(theirs["date"])).sort_values("next_date")
+        joined = pd.merge_asof(mine, theirs[[area, "next_date"]], left_on="date", right_on="next_date", by=area,
+                               direction="forward", allow_exact_matches=False)
+        g = (joined["next_date"] - joined["date"]).dt.days.dropna().astype(float)
         out[f"{side}->{other}"] = {
             "attacks": int(len(mine)), "followed": int(len(g)),
             "median_days": float(g.median()) if len(g) else None,
