@@ -58,6 +58,7 @@ PAGES = [
     ("map", "/map", "Map"),
     ("timeline", "/timeline", "Timeline"),
     ("claims", "/claims", "Claims & attribution"),
+    ("rivalry", "/rivalry", "Rivalry"),
     ("incidents", "/incidents", "Incidents"),
     ("about", "/about", "About the data"),
 ]
