@@ -29,7 +29,7 @@ STATUS_LABELS = {
 STATUS_COLOURS = {"claimed": "#0072B2", "attributed": "#E69F00", "unclaimed": "#BBBBBB"}
 FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 # Areas in a light sand scale, so group colours and grey "other" points stay visible on top.
-AREA_SCALE = [[0, "#fbf8f1"], [0.5, "#e3cfa4"], [1, "#b8894a"]]
+AREA_SCALE = [[0, "#fbf8f1"], [0.5, "#efe2c4"], [1, "#d8bd8a"]]  # light: group colours on top stay apart
 MAP_GROUPS = 7  # groups with their own colour on the map; the rest are "Other groups"
 MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
 

@@ -189,15 +189,22 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None
 def previous_period(start: date, end: date) -> tuple[date, date, str]:
     """The period an analyst compares ``start``–``end`` with, and its name.
 
-    A calendar year, quarter or month is compared with the one before it (2024 with
-    2023, March with February); any other range with the range of equal length
-    just before it."""
-    if start.day == 1 and end == _month_end(end):
+    Whole calendar months are compared with as many months just before (2024 with
+    2023, March with February, 2023–2024 with 2021–2022); any other range with the
+    range of equal length in days just before it."""
+    if start.day == 1 and end == _month_end(end):  # whole calendar months: the same number just before
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        if (months == 12 and start.month == 1) or (months == 3 and start.month in (1, 4, 7, 10)) or months == 1:
-            first = _add_months(start, -months)
-            name = {12: "the year before", 3: "the quarter before", 1: "the month before"}[months]
-            return first, start - timedelta(days=1), name
+        if months == 12 and start.month == 1:
+            name = "the year before"
+        elif months % 12 == 0 and start.month == 1:
+            name = f"the {months // 12} years before"
+        elif months == 3 and start.month in (1, 4, 7, 10):
+            name = "the quarter before"
+        elif months == 1:
+            name = "the month before"
+        else:
+            name = f"the {months} months before"
+        return _add_months(start, -months), start - timedelta(days=1), name
     days = (end - start).days + 1
     return start - timedelta(days=days), start - timedelta(days=1), f"the {days:,} days before"
 

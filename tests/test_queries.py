@@ -98,6 +98,8 @@ def test_the_year_is_compared_with_the_year_before(small):
     assert queries.previous_period(date(2024, 1, 1), date(2024, 12, 31)) == (date(2023, 1, 1), date(2023, 12, 31),
                                                                              "the year before")
     assert queries.previous_period(date(2024, 4, 1), date(2024, 6, 30))[:2] == (date(2024, 1, 1), date(2024, 3, 31))
+    assert queries.previous_period(date(2023, 1, 1), date(2024, 12, 31)) == (date(2021, 1, 1), date(2022, 12, 31),
+                                                                             "the 2 years before")
     assert h["incidents"] == 1
 
 

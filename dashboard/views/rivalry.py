@@ -7,6 +7,17 @@ from dashboard import pagedata
 from dashboard.safe_text import md
 from dashboard.ui import sidebar, state, widgets
 
+
+
+def blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty cells, not "None", where a figure does not apply."""
+    return frame.astype(object).where(frame.notna(), "")
+
+
+def arrow(direction: str) -> str:
+    return direction.replace("->", " → ")
+
+
 st.title("Rivalry")
 sidebar.show_selection()
 f = state.current_filter()
@@ -60,12 +71,15 @@ with b:
     if d.areas is None or d.areas.empty:
         st.info("None in the selection.", icon=":material/info:")
     else:
-        st.dataframe(d.areas.drop(columns=["both"]), hide_index=True, width="stretch")
+        st.dataframe(d.areas.drop(columns=["both"]), hide_index=True, width="stretch",
+                     column_config={"country": "Country", "province": "Province", "district": "District"})
     ov = d.overlap
     if ov is not None and len(ov):
         st.markdown("**Overlap index per period** (1: the two spread their attacks alike; 0: they never meet)")
-        st.dataframe(ov, hide_index=True, width="stretch",
-                     column_config={"period": st.column_config.DateColumn("Period from", format="YYYY-MM-DD")})
+        st.dataframe(blank(ov), hide_index=True, width="stretch",
+                     column_config={"period": st.column_config.DateColumn("Period from", format="YYYY-MM-DD"),
+                                    "overlap": "Overlap", "areas_a": f"Areas with {side_a}",
+                                    "areas_b": f"Areas with {side_b}", "shared_areas": "Shared areas"})
 
 st.header("5. Claim competition")
 claims = m["claims"]
@@ -79,7 +93,8 @@ st.caption(f"Incidents both groups claimed: {claims['competing_claims']:,}.")
 
 st.header("6. Sequences and lead–lag")
 ttn = m["time_to_next"]
-st.dataframe(pd.DataFrame([{"direction": k, **v} for k, v in ttn.items()]), hide_index=True, width="stretch",
+st.dataframe(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in ttn.items()])), hide_index=True,
+             width="stretch",
              column_config={"direction": "Attack → the other's next attack in the same area",
                             "attacks": "Attacks", "followed": "Followed at all", "median_days": "Median days",
                             "q1_days": "Q1", "q3_days": "Q3"})
@@ -87,7 +102,8 @@ st.plotly_chart(d.correlation_figure, width="stretch", config={"displaylogo": Fa
 st.caption("Bars outside the dotted band (±1.96/√weeks) are correlations unlikely under no relation at all.")
 gr = m["granger"]
 if gr:
-    st.dataframe(pd.DataFrame([{"direction": k, **v} for k, v in gr.items()]), hide_index=True, width="stretch",
+    st.dataframe(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in gr.items()])), hide_index=True,
+                 width="stretch",
                  column_config={"direction": "Granger test (weekly)", "p_value": "p-value",
                                 "lag_weeks": "Lag (weeks)", "declined": "Not run because"})
     st.caption("A small p-value (under 0.05) says one group's past weeks help predict the other's beyond its own "
@@ -98,7 +114,9 @@ st.toggle("Bootstrap 95 % intervals (a few seconds; then kept for this selection
 if h.get("declined"):
     st.info(md(f"Not estimated: {h['declined']}."), icon=":material/info:")
 else:
-    table = pd.DataFrame([{"direction": k, **v} for k, v in h["excitation"].items()])
+    table = pd.DataFrame([{"direction": arrow(k), **v} for k, v in h["excitation"].items()])
+    if not h["replicates"]:
+        table = table.drop(columns=["low", "high"])
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "direction": "From → to", "estimate": "Attacks set off per attack", "low": "95 % low", "high": "95 % high"})
     for sentence in h["sentences"].values():
