@@ -396,31 +396,38 @@ BAND_SHORT = {"Increase (>25%)": "up >25%", "Moderate increase (10–25%)": "up 
               "Decrease (>25%)": "down >25%", "New activity": "new", "No activity": "none"}
 
 
-def band_map(areas_geojson: dict, values: pd.DataFrame, *, key: str = "iso_3166_2", centre: dict | None = None,
-             zoom: float = 4.3, height: int = 520) -> go.Figure:
-    """Areas coloured by their change band, drawn offline (MapLibre, white-bg).
-
-    ``values``: id, name, band, incidents, baseline_incidents."""
-    names = list(BAND_COLOURS)
-    code = values["band"].map({b: i for i, b in enumerate(names)}).fillna(len(names) - 1)
+def category_map(areas_geojson: dict, values: pd.DataFrame, category: pd.Series, colours: dict[str, str],
+                 labels: dict[str, str], *, title: str, customdata, hovertemplate: str, key: str = "iso_3166_2",
+                 centre: dict | None = None, zoom: float = 4.3, height: int = 520) -> go.Figure:
+    """Areas coloured by a category (one colour step each, in the order of ``colours``),
+    drawn offline (MapLibre, white-bg, our own polygons). ``values``: id, name; an
+    unknown category takes the last colour; ``labels``: the colour bar's words."""
+    names = list(colours)
     n = len(names)
-    scale = []
-    for i, b in enumerate(names):  # a step per band
-        scale += [[i / n, BAND_COLOURS[b]], [(i + 1) / n, BAND_COLOURS[b]]]
-    custom = np.column_stack([esc(values["band"]), values["incidents"].fillna(0).astype(int),
-                              values["baseline_incidents"].fillna(0).round(1)])
+    code = category.map({c: i for i, c in enumerate(names)}).fillna(n - 1)
+    scale = [step for i, c in enumerate(names) for step in ([i / n, colours[c]], [(i + 1) / n, colours[c]])]
     fig = go.Figure(go.Choroplethmap(
         geojson=areas_geojson, featureidkey=f"properties.{key}", locations=values["id"], z=code + 0.5,
-        zmin=0, zmax=n, colorscale=scale, text=esc(values["name"]), customdata=custom,
+        zmin=0, zmax=n, colorscale=scale, text=esc(values["name"]), customdata=customdata,
         marker_line_width=0.8, marker_line_color="#8c8c8c", marker_opacity=1.0,
-        colorbar=dict(title=dict(text="Change"), tickvals=[i + 0.5 for i in range(n)],
-                      ticktext=[BAND_SHORT[b] for b in names], thickness=12, len=0.9),
-        hovertemplate="<b>%{text}</b><br>%{customdata[0]}<br>latest: %{customdata[1]}, "
-                      "baseline mean: %{customdata[2]}<extra></extra>",
+        colorbar=dict(title=dict(text=title), tickvals=[i + 0.5 for i in range(n)],
+                      ticktext=[esc(labels[c]) for c in names], thickness=12, len=0.9),
+        hovertemplate=hovertemplate,
     ))
     fig.update_layout(map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
                       margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT)
     return fig
+
+
+def band_map(areas_geojson: dict, values: pd.DataFrame, *, key: str = "iso_3166_2", centre: dict | None = None,
+             zoom: float = 4.3, height: int = 520) -> go.Figure:
+    """Areas coloured by their change band. ``values``: id, name, band, incidents, baseline_incidents."""
+    custom = np.column_stack([esc(values["band"]), values["incidents"].fillna(0).astype(int),
+                              values["baseline_incidents"].fillna(0).round(1)])
+    return category_map(areas_geojson, values, values["band"], BAND_COLOURS, BAND_SHORT, title="Change",
+                        customdata=custom, key=key, centre=centre, zoom=zoom, height=height,
+                        hovertemplate="<b>%{text}</b><br>%{customdata[0]}<br>latest: %{customdata[1]}, "
+                                      "baseline mean: %{customdata[2]}<extra></extra>")
 
 
 # --- rivalry -----------------------------------------------------------------
@@ -488,26 +495,13 @@ CONTEST_COLOURS = {"both": "#CC79A7", "A only": "#D55E00", "B only": "#0072B2", 
 
 def contest_map(areas_geojson: dict, values: pd.DataFrame, sides: tuple[str, str], *, key: str = "iso_3166_2",
                 centre: dict | None = None, zoom: float = 4.3, height: int = 460) -> go.Figure:
-    """Areas by who is active there: both groups, one, or neither. Offline (MapLibre, white-bg).
+    """Areas by who is active there: both groups, one, or neither.
 
     ``values``: id, name, status (both / A only / B only / neither), a, b (attacks)."""
-    names = list(CONTEST_COLOURS)
     labels = {"both": "both", "A only": f"{sides[0]} only", "B only": f"{sides[1]} only", "neither": "neither"}
-    n = len(names)
-    code = values["status"].map({s: i for i, s in enumerate(names)}).fillna(n - 1)
-    scale = []
-    for i, s in enumerate(names):
-        scale += [[i / n, CONTEST_COLOURS[s]], [(i + 1) / n, CONTEST_COLOURS[s]]]
-    fig = go.Figure(go.Choroplethmap(
-        geojson=areas_geojson, featureidkey=f"properties.{key}", locations=values["id"], z=code + 0.5, zmin=0,
-        zmax=n, colorscale=scale, text=esc(values["name"]),
-        customdata=np.column_stack([values["a"].fillna(0).astype(int), values["b"].fillna(0).astype(int),
-                                    [esc(sides[0])] * len(values), [esc(sides[1])] * len(values)]),
-        marker_line_width=0.8, marker_line_color="#8c8c8c", marker_opacity=1.0,
-        colorbar=dict(title=dict(text="Active"), tickvals=[i + 0.5 for i in range(n)],
-                      ticktext=[esc(labels[s]) for s in names], thickness=12, len=0.8),
-        hovertemplate="<b>%{text}</b><br>%{customdata[2]}: %{customdata[0]}, %{customdata[3]}: %{customdata[1]}<extra></extra>",
-    ))
-    fig.update_layout(map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
-                      margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT)
-    return fig
+    custom = np.column_stack([values["a"].fillna(0).astype(int), values["b"].fillna(0).astype(int),
+                              [esc(sides[0])] * len(values), [esc(sides[1])] * len(values)])
+    return category_map(areas_geojson, values, values["status"], CONTEST_COLOURS, labels, title="Active",
+                        customdata=custom, key=key, centre=centre, zoom=zoom, height=height,
+                        hovertemplate="<b>%{text}</b><br>%{customdata[2]}: %{customdata[0]}, "
+                                      "%{customdata[3]}: %{customdata[1]}<extra></extra>")

@@ -446,7 +446,7 @@ def _band_map(table: pd.DataFrame, level: str, f: Filter) -> go.Figure:
         index, geojson, key = shapes.province_index(), shapes.province_geojson(), "iso_3166_2"
         values = index.merge(every, on=["country", "province"], how="left")
         values["name"] = values["province"] + ", " + values["country"]
-        centre, zoom = shapes.map_view(list(f.provinces), height=520, width=420) if f.provinces else (None, 4.3)
+        centre, zoom = shapes.map_view(list(f.provinces), height=520, width=260)  # a third of the page, less the colour bar if f.provinces else (None, 4.3)
     values["band"] = values["band"].fillna("No activity")
     return figures.band_map(geojson, values[["id", "name", "band", "incidents", "baseline_incidents"]], key=key,
                             centre=centre, zoom=zoom)

@@ -1,5 +1,7 @@
 """Figure builders: offline map traces, bounded payloads, inert text."""
 
+import html
+
 import pandas as pd
 
 from dashboard import figures
@@ -102,3 +104,17 @@ def test_each_area_in_a_breakdown_has_its_own_colour():
     fig = figures.stacked_area_bars(data, "incidents")
     colours = [t.marker.color for t in fig.data]
     assert len(colours) == 10 and len(set(colours)) == 10 and figures.OTHER not in colours
+
+
+def test_a_band_map_colours_each_area_by_its_band_and_labels_the_bar():
+    index = shapes.province_index().head(3)
+    values = pd.DataFrame({"id": index["id"], "name": index["province"], "incidents": [4, 0, 1],
+                           "baseline_incidents": [1.0, 2.0, 0.0],
+                           "band": ["Increase (>25%)", "Decrease (>25%)", "New activity"]})
+    trace = figures.band_map(shapes.province_geojson(), values).data[0]
+    scale = dict((round(x, 6), c) for x, c in trace.colorscale)
+    n = len(figures.BAND_COLOURS)
+    for z, band in zip(trace.z, values["band"]):
+        assert scale[round((z - 0.5) / n, 6)] == figures.BAND_COLOURS[band]  # the step the area falls in
+    assert [html.unescape(t) for t in trace.colorbar.ticktext][:2] == ["up >25%", "up 10–25%"]  # as Plotly shows them
+    assert "127.0.0.1" not in trace.hovertemplate and "%{customdata[0]}" in trace.hovertemplate

@@ -74,6 +74,9 @@ with b:
         st.dataframe(d.areas.drop(columns=["both"]), hide_index=True, width="stretch",
                      column_config={"country": "Country", "province": "Province", "district": "District"})
     ov = d.overlap
+    if m["level"] == "province" and len(f.provinces) == 1:
+        st.caption("One province and no district boundaries: the overlap can only be 0 or 1 here. Add district "
+                   "boundaries (Import & manage) to see whether the two groups share districts.")
     if ov is not None and len(ov):
         st.markdown("**Overlap index per period** (1: the two spread their attacks alike; 0: they never meet)")
         st.dataframe(blank(ov), hide_index=True, width="stretch",
