@@ -43,7 +43,7 @@ from dashboard.filters import Filter  # noqa: E402
 from dashboard.geo import shapes  # noqa: E402
 from dashboard.workspace import open_workspace  # noqa: E402
 
-from .filters import PAGES as PAGE_NAMES  # noqa: E402
+from .filters import APP_PAGES as PAGE_NAMES  # noqa: E402
 from .filters import benchmark_filters  # noqa: E402
 from .payload import Sample, loop  # noqa: E402
 
@@ -60,6 +60,7 @@ class Page:
     choices: dict = field(default_factory=dict)
     filtered: bool = True          # takes the sidebar's Filter (About does not)
     offers_districts: bool = False  # the view calls widgets.area_level first
+    more: tuple = ()               # further (pagedata function, choices) the view calls, in order
 
 
 PAGES: dict[str, Page] = {
@@ -72,6 +73,9 @@ PAGES: dict[str, Page] = {
     "claims": Page("claims", pagedata.claims, {"rollup": True, "metric": "incidents"}),
     "incidents": Page("incidents", pagedata.incidents, {"page": 1, "incident_id": None}),
     "about": Page("about", pagedata.about, filtered=False),
+    "changes": Page("changes", pagedata.changes, {"period": "week"}),
+    "rivalry": Page("rivalry", pagedata.rivalry, {"side_a": "TTP", "side_b": "ISKP", "freq": "quarter"},
+                    more=((pagedata.rivalry_lead_lag, {"side_a": "TTP", "side_b": "ISKP", "intervals": False}),)),
 }
 assert tuple(PAGES) == PAGE_NAMES
 
@@ -129,6 +133,10 @@ def interaction(a: BenchAnswers, page: str, f: Filter) -> Sample:
     data = p.data(a, f, **choices) if p.filtered else p.data(a, **choices)
     s = Sample()
     figures, tables = data.sent()
+    for fn, more_choices in p.more:
+        more_figures, more_tables = fn(a, f, **more_choices).sent()
+        figures.update({f"{fn.__name__}.{k}": v for k, v in more_figures.items()})
+        tables.update({f"{fn.__name__}.{k}": v for k, v in more_tables.items()})
     for name, fig in figures.items():
         s.send(name, fig)
     for df in tables.values():

@@ -6,6 +6,9 @@ from datetime import date, timedelta
 
 # The pages every variant (app, raw DuckDB, pandas) answers, in the order printed.
 PAGES = ("overview", "map", "timeline", "claims", "incidents", "about")
+# Pages only the app variant times (no raw-DuckDB or pandas copy yet: their aggregation is
+# already one DuckDB query each, see BENCHMARKS.md).
+APP_PAGES = PAGES + ("changes", "rivalry")
 
 
 def benchmark_filters(last: date) -> list[tuple[str, object]]:

@@ -367,10 +367,6 @@ def about(a: Answers) -> AboutData:
     return AboutData(a.ask_store("coverage"), first, last, groups, a.ask("milestones", Filter()))
 
 
-PAGES = {"overview": overview, "map": map_page, "timeline": timeline, "claims": claims,
-         "incidents": incidents}
-
-
 # --- changes -------------------------------------------------------------------------
 @dataclass
 class ChangesData(PageData):
@@ -385,11 +381,6 @@ class ChangesData(PageData):
     def as_json(self) -> dict:
         """Every figure the page shows, with stable keys (``python -m dashboard changes --json``)."""
         w = self.window
-
-        def records(frame: pd.DataFrame) -> list[dict]:
-            out = frame.astype(object).where(frame.notna(), None)
-            return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
-                    for row in out.to_dict(orient="records")]
 
         return {
             "period": w.period, "as_of": w.as_of.isoformat(), "latest": {"start": w.latest.isoformat(),
@@ -453,6 +444,14 @@ def _band_map(table: pd.DataFrame, level: str, f: Filter) -> go.Figure:
 
 
 # --- rivalry -----------------------------------------------------------------------------
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A table as JSON-ready records: dates as YYYY-MM-DD, missing values None."""
+    out = frame.astype(object).where(frame.notna(), None)
+    return [{k: (v.isoformat()[:10] if hasattr(v, "isoformat") else
+                 (bool(v) if isinstance(v, (bool, np.bool_)) else v)) for k, v in row.items()}
+            for row in out.to_dict(orient="records")]
+
+
 @dataclass
 class RivalryData(PageData):
     measures: dict = field(metadata={"shown": False})
@@ -464,11 +463,10 @@ class RivalryData(PageData):
     contest_figure: go.Figure | None = None
     areas: pd.DataFrame | None = None
     overlap: pd.DataFrame | None = None
-    correlation_figure: go.Figure | None = None
 
     def as_json(self) -> dict:
-        """Every figure the page shows, with stable keys (``python -m dashboard rivalry --json``);
-        ``hawkes.excitation["A->B"]`` is the branching ratio with its 95 % interval."""
+        """Every descriptive figure the page shows, with stable keys (``python -m
+        dashboard rivalry --json`` adds ``LeadLagData.as_json``)."""
         m = self.measures
 
         def records(frame: pd.DataFrame) -> list[dict]:
@@ -479,26 +477,36 @@ class RivalryData(PageData):
 
         return {
             "sides": list(m["sides"]), "freq": m["freq"], "level": m["level"], "incidents": m["incidents"],
-            "share": records(m["share"]), "severity": records(m["severity"]), "targets": records(m["targets"]),
-            "geography": {"areas": records(m["areas"]), "overlap": records(m["overlap"])},
+            "share": _records(m["share"]), "severity": _records(m["severity"]), "targets": _records(m["targets"]),
+            "geography": {"areas": _records(m["areas"]), "overlap": _records(m["overlap"])},
             "claims": m["claims"],
-            "sequences": {"time_to_next": m["time_to_next"], "cross_correlation": records(m["cross_correlation"]),
-                          "granger": m["granger"]},
-            "hawkes": m["hawkes"], "thresholds": {"mass_casualty_killed": rivalry_.MASS_CASUALTY,
-                                                  "min_events": rivalry_.MIN_EVENTS,
-                                                  "min_weeks": rivalry_.MIN_WEEKS},
+            "sequences": {"time_to_next": m["time_to_next"]},
+            "thresholds": {"mass_casualty_killed": rivalry_.MASS_CASUALTY, "min_events": rivalry_.MIN_EVENTS,
+                           "min_weeks": rivalry_.MIN_WEEKS},
             "caveat": rivalry_.CAVEAT,
         }
 
 
-def rivalry(a: Answers, f: Filter, *, side_a: str = "TTP", side_b: str = "ISKP", freq: str = "quarter",
-            intervals: bool = True) -> RivalryData:
+@dataclass
+class LeadLagData(PageData):
+    models: dict = field(metadata={"shown": False})
+    correlation_figure: go.Figure | None = None
+
+    def as_json(self) -> dict:
+        """``sequences`` (cross-correlation, Granger) and ``hawkes`` with stable keys;
+        ``hawkes.excitation["A->B"]`` is the branching ratio with its 95 % interval."""
+        m = self.models
+        return {"sequences": {"cross_correlation": _records(m["cross_correlation"]), "granger": m["granger"]},
+                "hawkes": m["hawkes"]}
+
+
+def rivalry(a: Answers, f: Filter, *, side_a: str = "TTP", side_b: str = "ISKP",
+            freq: str = "quarter") -> RivalryData:
     """Two groups (with their factions) within the selection: share of activity,
-    severity and tactics, targets, shared ground, claim competition, lead and lag.
-    ``intervals``: bootstrap the Hawkes model's 95 % intervals (a few seconds)."""
+    severity and tactics, targets, shared ground, claim competition and the time to
+    the other's next attack. The models of lead and lag: ``rivalry_lead_lag``."""
     level = "district" if shapes.has_districts() else "province"
-    m = a.ask("rivalry_measures", f, a=side_a, b=side_b, freq=freq, level=level,
-              replicates=rivalry_.BOOTSTRAP if intervals else 0)
+    m = a.ask("rivalry_measures", f, a=side_a, b=side_b, freq=freq, level=level)
     sides = m["sides"]
     colours = a.ask_store("group_colours")
     if sum(m["incidents"].values()) == 0:
@@ -527,5 +535,20 @@ def rivalry(a: Answers, f: Filter, *, side_a: str = "TTP", side_b: str = "ISKP",
         figures.contest_map(geojson, values[["id", "name", "status", "a", "b"]], sides, key=key, centre=centre,
                             zoom=zoom),
         areas[areas["both"]] if len(areas) else areas, m["overlap"],
-        figures.correlation_chart(m["cross_correlation"], sides, "Weekly cross-correlation"),
     )
+
+
+def rivalry_lead_lag(a: Answers, f: Filter, *, side_a: str = "TTP", side_b: str = "ISKP",
+                     intervals: bool = False) -> LeadLagData:
+    """Whether one group's attacks are followed by the other's: weekly
+    cross-correlation, Granger tests and the two-group Hawkes model, fitted once per
+    (selection, data version). ``intervals``: bootstrap the Hawkes model's 95 %
+    intervals (a few seconds)."""
+    m = a.ask("rivalry_models", f, a=side_a, b=side_b, replicates=rivalry_.BOOTSTRAP if intervals else 0)
+    return LeadLagData(m, figures.correlation_chart(m["cross_correlation"], (side_a, side_b),
+                                                    "Weekly cross-correlation"))
+
+
+# Every page's data function, by name (the benchmark times each; a test checks the views call them).
+PAGES = {"overview": overview, "map": map_page, "timeline": timeline, "claims": claims, "incidents": incidents,
+         "changes": changes, "rivalry": rivalry, "rivalry_lead_lag": rivalry_lead_lag}

@@ -580,7 +580,7 @@ def export_rows(con: duckdb.DuckDBPyConnection, f: Filter) -> pd.DataFrame:
     return df(
         con,
         f"""SELECT s.incident_id, s.origin, s.origin_event_id, s.date, s.date_precision,
-                   s.country, s.province, s.district, s.place,
+                   s.country, s.province, s.district, s.district_as_written, s.place,
                    CASE WHEN s.placed_at IS NULL THEN s.latitude END AS latitude,
                    CASE WHEN s.placed_at IS NULL THEN s.longitude END AS longitude,
                    CASE WHEN s.placed_at IS NOT NULL OR s.latitude IS NULL
@@ -759,17 +759,12 @@ def dataset_notes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 # --- rivalry ---------------------------------------------------------------------
-def rivalry_rows(con: duckdb.DuckDBPyConnection, f: Filter, a: str, b: str) -> pd.DataFrame:
-    """One row per incident and side: the incidents each of two groups (with their
-    factions) is counted for under the selection's basis, with what the rivalry
-    measures need. The selection's own group filter is replaced by the two sides.
-
-    Columns: incident_key, side, date, date_precision, country, province, district,
-    killed, attack_type, target_type, claimed (the side claimed it), claim_date
-    (its first dated claim), first_suspected_root (the root of the group first
-    suspected)."""
-    g_filter = f.with_(groups=())
-    rows, params = _rows(g_filter, "incident_groups", "g")
+def _rivalry_sides(f: Filter, a: str, b: str) -> tuple[str, list]:
+    """SQL for one row per incident and side (``a`` or ``b``, each with its factions)
+    under the selection's basis; the selection's own group filter is replaced by the
+    two sides. Columns: incident_key, side, date, country, province, district,
+    killed, attack_type, target_type, claimed (the side claimed it)."""
+    rows, params = _rows(f.with_(groups=()), "incident_groups", "g")
     parts, all_params = [], []
     for side in (a, b):
         parts.append(
@@ -781,42 +776,125 @@ def rivalry_rows(con: duckdb.DuckDBPyConnection, f: Filter, a: str, b: str) -> p
                 GROUP BY g.incident_key"""
         )
         all_params += [side] + params + [side, side]
-    sides = " UNION ALL ".join(parts)
-    return df(
-        con,
-        f"""WITH s AS ({sides}),
-            d AS (SELECT incident_key, grp, min(statement_date) AS claim_date FROM (
-                      SELECT incident_key, group_id AS grp, statement_date FROM claim_delays WHERE list_contains(?, group_id)
-                      UNION ALL
-                      SELECT incident_key, root_id, statement_date FROM claim_delays WHERE list_contains(?, root_id))
-                  GROUP BY ALL)
-            SELECT s.*, i.date_precision, d.claim_date,
-                   coalesce(r.root_id, c.first_suspected) AS first_suspected_root
-            FROM s JOIN incidents i USING (incident_key)
-            LEFT JOIN d ON d.incident_key = s.incident_key AND d.grp = s.side
-            LEFT JOIN incident_claims c USING (incident_key)
-            LEFT JOIN group_roots r ON r.group_id = c.first_suspected
-            ORDER BY s.date, s.incident_key, s.side""",
-        all_params + [[a, b], [a, b]],
-    )
+    return " UNION ALL ".join(parts), all_params
+
+
+# Over the side rows ``s``: ``d``, each claimed (incident, side)'s first dated claim; ``fs``, the
+# root of the group officials first suspected, for the incidents a side claimed.
+_RIVALRY_CLAIM_CTES = """
+d AS (SELECT s.incident_key, s.side, min(cd.statement_date) AS claim_date
+      FROM s JOIN claim_delays cd ON cd.incident_key = s.incident_key AND (cd.group_id = s.side OR cd.root_id = s.side)
+      WHERE s.claimed GROUP BY ALL),
+fs AS (SELECT c.incident_key, coalesce(r.root_id, c.first_suspected) AS first_suspected_root
+       FROM incident_claims c LEFT JOIN group_roots r ON r.group_id = c.first_suspected
+       WHERE c.first_suspected IS NOT NULL AND c.incident_key IN (SELECT incident_key FROM s WHERE s.claimed))"""
+
+
+def rivalry_rows(con: duckdb.DuckDBPyConnection, f: Filter, a: str, b: str) -> pd.DataFrame:
+    """The rows the rivalry measures are computed from, one per incident and side, with
+    claim_date and first_suspected_root where the side claimed it (for checking; the
+    measures themselves are aggregated in SQL by ``rivalry_measures``)."""
+    sides, params = _rivalry_sides(f, a, b)
+    return df(con, f"""WITH s AS ({sides}), {_RIVALRY_CLAIM_CTES}
+                       SELECT s.*, d.claim_date, CASE WHEN s.claimed THEN fs.first_suspected_root END
+                              AS first_suspected_root
+                       FROM s LEFT JOIN d USING (incident_key, side) LEFT JOIN fs USING (incident_key)
+                       ORDER BY s.date, s.incident_key, s.side""", params)
+
+
+# One query, one pass over the two sides' rows: every descriptive measure as a long table
+# of small parts (``part`` says which), split and shaped by ``dashboard.rivalry``.
+# ``{sides}`` is a fixed SQL text (the store's rows, or a test's), ``{claims}`` _RIVALRY_CLAIM_CTES;
+# ``{area}`` is the word province or district; the values are parameters.
+_RIVALRY_SUMMARY = """
+WITH args AS (SELECT ?::VARCHAR AS a, ?::VARCHAR AS b, ?::VARCHAR AS freq, ?::INTEGER AS mass),
+s AS MATERIALIZED ({sides}),
+p AS (SELECT s.*, date_trunc(args.freq, s.date)::DATE AS period,
+             CASE WHEN s.side = args.a THEN args.b ELSE args.a END AS other, args.mass FROM s, args),
+{claims},
+placed AS (SELECT side, other, {area} AS area, date, count(*) AS n FROM p WHERE {area} IS NOT NULL GROUP BY ALL)
+SELECT 'period' AS part, side, period, count(*) AS n, sum(killed) AS killed,
+       quantile_cont(killed, 0.5) AS median_killed, quantile_cont(killed, 0.25) AS q1_killed,
+       quantile_cont(killed, 0.75) AS q3_killed,
+       avg(coalesce(attack_type ILIKE '%suicide%', FALSE)::INT) AS suicide_share,
+       avg((coalesce(killed, 0) >= mass)::INT) AS mass_casualty_share
+FROM p GROUP BY side, period
+UNION ALL BY NAME
+SELECT 'area' AS part, side, period, {area_keys}, count(*) AS n FROM p GROUP BY ALL
+UNION ALL BY NAME
+SELECT 'target' AS part, side, period, target_type, count(*) AS n FROM p GROUP BY ALL
+UNION ALL BY NAME
+SELECT 'gap' AS part, m.side, (t.date - m.date)::INTEGER AS gap, sum(m.n) AS n
+FROM placed m ASOF LEFT JOIN placed t ON t.side = m.other AND t.area = m.area AND t.date > m.date
+GROUP BY ALL
+UNION ALL BY NAME
+SELECT 'claims' AS part, p.side, count(*) AS n, count(*) FILTER (WHERE p.claimed) AS claimed,
+       quantile_cont(d.claim_date - p.date, 0.5) FILTER (WHERE p.claimed AND d.claim_date >= p.date) AS median_days,
+       count(*) FILTER (WHERE p.claimed AND fs.first_suspected_root = p.other) AS blamed
+FROM p LEFT JOIN d USING (incident_key, side) LEFT JOIN fs USING (incident_key) GROUP BY ALL
+UNION ALL BY NAME
+SELECT 'competing' AS part, NULL AS side, count(*) AS n
+FROM (SELECT incident_key FROM p WHERE claimed GROUP BY ALL HAVING count(DISTINCT side) > 1)
+"""
+
+
+def rivalry_summary(con: duckdb.DuckDBPyConnection, sides_sql: str, params: list, a: str, b: str, freq: str,
+                    level: str) -> dict[str, pd.DataFrame]:
+    """The descriptive rivalry parts (period, area, target, gap, claims, competing) as
+    small DataFrames, from one query over ``sides_sql`` (a fixed SQL text with the
+    columns of ``_rivalry_sides``; ``params`` its values). ``freq``: month, quarter or
+    year; ``level``: province or district (the area time-to-next compares)."""
+    if freq not in ("month", "quarter", "year") or level not in ("province", "district"):
+        raise ValueError(f"unknown period or level: {freq!r}, {level!r}")
+    keys = "country, province" + (", district" if level == "district" else "")
+    sql = _RIVALRY_SUMMARY.format(sides=sides_sql, claims=_RIVALRY_CLAIM_CTES,
+                                  area=level, area_keys=keys)
+    out = df(con, sql, [a, b, freq, R.MASS_CASUALTY] + params)
+    return {part: rows.drop(columns="part").dropna(axis=1, how="all").reset_index(drop=True)
+            for part, rows in out.groupby("part", sort=False)}
 
 
 def rivalry_measures(con: duckdb.DuckDBPyConnection, f: Filter, a: str = "TTP", b: str = "ISKP",
-                     freq: str = "quarter", level: str = "province", replicates: int = R.BOOTSTRAP) -> dict:
-    """Every rivalry measure for sides ``a`` and ``b`` (``dashboard.rivalry``), as one
-    answer, cached by the app per (selection, data version) like any other question.
-    ``replicates``: bootstrap replicates for the Hawkes intervals (0: the estimates
-    only, a fraction of a second; 30: a few seconds)."""
+                     freq: str = "quarter", level: str = "province") -> dict:
+    """The rivalry page's descriptive measures for sides ``a`` and ``b``
+    (``dashboard.rivalry``), aggregated in DuckDB, as one answer cached by the app
+    per (selection, data version) like any other question. Lead and lag:
+    ``rivalry_models``."""
     sides = (a, b)
-    rows = rivalry_rows(con, f, a, b)
-    weekly = R.weekly_counts(rows, sides)
-    counts, step = R.daily_or_weekly(rows, sides)
-    areas, overlap = R.geography(rows, freq, level, sides)
+    sides_sql, params = _rivalry_sides(f, a, b)
+    parts = rivalry_summary(con, sides_sql, params, a, b, freq, level)
+    areas, overlap = R.geography(parts.get("area"), level, sides)
     return {
-        "sides": sides, "freq": freq, "level": level, "incidents": {s: int((rows["side"] == s).sum()) for s in sides},
-        "share": R.share(rows, freq, sides), "severity": R.severity(rows, freq), "targets": R.targets(rows, freq),
-        "areas": areas, "overlap": overlap, "claims": R.claims(rows, sides),
-        "time_to_next": R.time_to_next(rows, level, sides),
+        "sides": sides, "freq": freq, "level": level, "incidents": R.incidents(parts.get("period"), sides),
+        "share": R.share(parts.get("period"), sides), "severity": R.severity(parts.get("period")),
+        "targets": R.targets(parts.get("target")), "areas": areas, "overlap": overlap,
+        "claims": R.claims(parts.get("claims"), parts.get("competing"), sides),
+        "time_to_next": R.time_to_next(parts.get("gap"), sides),
+    }
+
+
+def rivalry_daily(con: duckdb.DuckDBPyConnection, f: Filter, a: str, b: str) -> tuple[pd.DataFrame, float]:
+    """(incidents per day and side, the share of those rows dated to the day)."""
+    sides_sql, params = _rivalry_sides(f, a, b)
+    daily = df(con, f"WITH s AS ({sides_sql}) SELECT date, side, count(*) AS n FROM s WHERE date IS NOT NULL "
+                    "GROUP BY ALL ORDER BY date", params)
+    exact = con.execute(f"""WITH s AS ({sides_sql})
+                            SELECT coalesce(avg((i.date_precision = 'day')::INT), 1) FROM s
+                            JOIN incidents i USING (incident_key)""", params).fetchone()[0]
+    return daily, float(exact)
+
+
+def rivalry_models(con: duckdb.DuckDBPyConnection, f: Filter, a: str = "TTP", b: str = "ISKP",
+                   replicates: int = R.BOOTSTRAP) -> dict:
+    """Lead and lag for sides ``a`` and ``b``: weekly cross-correlation, Granger tests
+    both ways and the two-group Hawkes model (``dashboard.rivalry``), cached per
+    (selection, data version). ``replicates``: bootstrap replicates for the Hawkes
+    intervals (0: the estimates only, under a second; 30: a few seconds)."""
+    sides = (a, b)
+    daily, exact = rivalry_daily(con, f, a, b)
+    weekly = R.weekly_counts(daily, sides)
+    counts, step = R.daily_or_weekly(daily, exact, sides)
+    return {
         "cross_correlation": R.cross_correlation(weekly, sides) if len(weekly) else
         pd.DataFrame(columns=["lag_weeks", "correlation", "band"]),
         "granger": R.granger(weekly, sides) if len(weekly) else {},

@@ -1,8 +1,10 @@
 """How two groups compete: outbidding indicators, shared ground, claim competition,
 and whether one group's attacks are followed by the other's.
 
-Input: ``queries.rivalry_rows`` (one row per incident and side, A or B). Every
-function here is pure (pandas, numpy, scipy, statsmodels); no Streamlit, no SQL.
+Input: the small tables ``queries.rivalry_summary`` aggregates in DuckDB (per
+side and period, area, target type, gap in days) and the daily counts of
+``queries.rivalry_daily``. Every function here is pure (pandas, numpy, scipy,
+statsmodels); no Streamlit, no SQL.
 The measures, their sources and their limits: docs/rivalry.md.
 
 - ``share``: each side's share of the two groups' attacks and killed per period.
@@ -30,13 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
+from scipy.signal import lfilter
 
 MASS_CASUALTY = 10        # killed, for the mass-casualty share (a common threshold in the literature)
 MIN_EVENTS = 20           # per side, below which the Hawkes model and the Granger tests are not run
 MIN_WEEKS = 26            # weeks of data, below which the same
 MAX_LAG_WEEKS = 8         # cross-correlation lags shown, each way
 GRANGER_LAGS = 4          # weeks
-KERNEL_DAYS = 90          # the Hawkes kernel is truncated here (days; periods for weekly data)
 BOOTSTRAP = 30            # parametric bootstrap replicates for the Hawkes intervals
 CAVEAT = ("Common drivers (military operations, seasons, politics, reporting) can look like one group "
           "answering the other; these are associations in the record, not proof of contagion.")
@@ -58,143 +60,161 @@ def target_category(target_type: str | None) -> str:
     return TARGET_CATEGORIES.get(text, next((v for k, v in TARGET_CATEGORIES.items() if k in text), "other"))
 
 
-def _periods(rows: pd.DataFrame, freq: str) -> pd.Series:
-    return pd.to_datetime(rows["date"]).dt.to_period({"month": "M", "quarter": "Q", "year": "Y"}[freq]).dt.start_time
+def _frame(part: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
+    """``part`` with every one of ``columns`` (missing ones empty); an empty frame for None."""
+    if part is None:
+        return pd.DataFrame(columns=columns)
+    return part.reindex(columns=columns)
 
 
-def share(rows: pd.DataFrame, freq: str, sides: tuple[str, str]) -> pd.DataFrame:
-    """Per period: attacks and killed of each side and A's share of the two (0–1)."""
-    if rows.empty:
-        return pd.DataFrame(columns=["period", "side", "incidents", "killed", "share_incidents", "share_killed"])
-    r = rows.assign(period=_periods(rows, freq))
-    g = r.groupby(["period", "side"]).agg(incidents=("incident_key", "nunique"), killed=("killed", "sum"))
-    g = g.reindex(pd.MultiIndex.from_product([sorted(r["period"].unique()), list(sides)],
+def _period(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values)
+
+
+def incidents(period: pd.DataFrame | None, sides: tuple[str, str]) -> dict[str, int]:
+    """Incidents counted for each side in the selection."""
+    p = _frame(period, ["side", "n"])
+    return {s: int(p.loc[p["side"] == s, "n"].sum()) for s in sides}
+
+
+def share(period: pd.DataFrame | None, sides: tuple[str, str]) -> pd.DataFrame:
+    """Per period: attacks and killed of each side and its share of the two (0–1).
+    ``period``: the summary's rows per (side, period) with n and killed."""
+    cols = ["period", "side", "incidents", "killed", "share_incidents", "share_killed"]
+    p = _frame(period, ["side", "period", "n", "killed"])
+    if p.empty:
+        return pd.DataFrame(columns=cols)
+    g = (p.assign(period=_period(p["period"]), incidents=p["n"].astype(int), killed=p["killed"].fillna(0).astype(int))
+         .set_index(["period", "side"])[["incidents", "killed"]])
+    g = g.reindex(pd.MultiIndex.from_product([sorted(g.index.get_level_values(0).unique()), list(sides)],
                                              names=["period", "side"]), fill_value=0).reset_index()
     totals = g.groupby("period")[["incidents", "killed"]].transform("sum")
     g["share_incidents"] = (g["incidents"] / totals["incidents"].where(totals["incidents"] > 0)).round(3)
     g["share_killed"] = (g["killed"] / totals["killed"].where(totals["killed"] > 0)).round(3)
-    return g
+    return g[cols]
 
 
-def severity(rows: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """Per side and period: attacks, killed per attack (median, q1, q3), suicide and mass-casualty shares."""
-    cols = ["side", "period", "attacks", "median_killed", "q1_killed", "q3_killed", "suicide_share", "mass_casualty_share"]
-    if rows.empty:
-        return pd.DataFrame(columns=cols)
-    r = rows.assign(period=_periods(rows, freq),
-                    suicide=rows["attack_type"].fillna("").str.contains("suicide", case=False),
-                    mass=rows["killed"].fillna(0) >= MASS_CASUALTY)
-    g = r.groupby(["side", "period"])
-    out = pd.DataFrame({
-        "attacks": g.size(), "median_killed": g["killed"].median(), "q1_killed": g["killed"].quantile(0.25),
-        "q3_killed": g["killed"].quantile(0.75), "suicide_share": g["suicide"].mean().round(3),
-        "mass_casualty_share": g["mass"].mean().round(3),
-    }).reset_index()
-    return out[cols]
+def severity(period: pd.DataFrame | None) -> pd.DataFrame:
+    """Per side and period: attacks, killed per attack (median, q1, q3; attacks with an
+    unknown toll left out), suicide and mass-casualty shares (0–1)."""
+    cols = ["side", "period", "attacks", "median_killed", "q1_killed", "q3_killed", "suicide_share",
+            "mass_casualty_share"]
+    p = _frame(period, ["side", "period", "n", "median_killed", "q1_killed", "q3_killed", "suicide_share",
+                        "mass_casualty_share"])
+    out = p.rename(columns={"n": "attacks"}).assign(period=_period(p["period"]))
+    out["attacks"] = out["attacks"].astype(int)
+    out[["suicide_share", "mass_casualty_share"]] = out[["suicide_share", "mass_casualty_share"]].astype(float).round(3)
+    return out[cols].sort_values(["side", "period"], ignore_index=True)
 
 
-def targets(rows: pd.DataFrame, freq: str) -> pd.DataFrame:
+def targets(target: pd.DataFrame | None) -> pd.DataFrame:
     """Per side and target category: share of the side's attacks overall, in the last
     period and the one before, and the change between those two (share points)."""
     cols = ["side", "category", "attacks", "share", "share_last", "share_before", "change"]
-    if rows.empty:
+    t = _frame(target, ["side", "period", "target_type", "n"])
+    if t.empty:
         return pd.DataFrame(columns=cols)
-    names = {t: target_category(t) for t in rows["target_type"].dropna().unique()}
-    r = rows.assign(category=rows["target_type"].map(names).fillna("unknown"), period=_periods(rows, freq))
-    periods = sorted(r["period"].unique())
+    names = {v: target_category(v) for v in t["target_type"].dropna().unique()}
+    t = t.assign(category=t["target_type"].map(names).fillna("unknown"), period=_period(t["period"]))
+    periods = sorted(t["period"].unique())
     last, before = (periods[-1], periods[-2]) if len(periods) > 1 else (periods[-1], None)
 
     def shares(part: pd.DataFrame) -> pd.Series:
-        return part.groupby(["side", "category"]).size() / part.groupby("side").size()
+        return part.groupby(["side", "category"])["n"].sum() / part.groupby("side")["n"].sum()
 
-    out = pd.DataFrame({"attacks": r.groupby(["side", "category"]).size(), "share": shares(r)})
-    out["share_last"] = shares(r[r["period"] == last]).reindex(out.index).fillna(0)
-    out["share_before"] = shares(r[r["period"] == before]).reindex(out.index).fillna(0) if before is not None else np.nan
+    out = pd.DataFrame({"attacks": t.groupby(["side", "category"])["n"].sum(), "share": shares(t)})
+    out["share_last"] = shares(t[t["period"] == last]).reindex(out.index).fillna(0)
+    out["share_before"] = shares(t[t["period"] == before]).reindex(out.index).fillna(0) if before is not None else np.nan
     out["change"] = out["share_last"] - out["share_before"]
+    out["attacks"] = out["attacks"].astype(int)
     return out.round(3).reset_index()[cols].sort_values(["side", "attacks"], ascending=[True, False], ignore_index=True)
 
 
-def geography(rows: pd.DataFrame, freq: str, level: str, sides: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def geography(area: pd.DataFrame | None, level: str, sides: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(areas, overlap): attacks per area and side with ``both`` where both are
-    active; and per period the overlap index (see the module docstring)."""
-    if rows.empty:
-        return (pd.DataFrame(columns=["country", "province", level, sides[0], sides[1], "both"]),
-                pd.DataFrame(columns=["period", "overlap", "areas_a", "areas_b", "shared_areas"]))
+    active; and per period the overlap index (see the module docstring).
+    ``area``: the summary's counts per (side, period, country, province, district)."""
     keys = ["country", "province"] + (["district"] if level == "district" else [])
-    r = rows.dropna(subset=[keys[-1]])
-    areas = r.pivot_table(index=keys, columns="side", values="incident_key", aggfunc="nunique", fill_value=0)
+    a = _frame(area, ["side", "period", "country", "province", "district", "n"]).dropna(subset=[keys[-1]])
+    if a.empty:
+        return (pd.DataFrame(columns=[*keys, sides[0], sides[1], "both"]),
+                pd.DataFrame(columns=["period", "overlap", "areas_a", "areas_b", "shared_areas"]))
+    a = a.assign(period=_period(a["period"]), n=a["n"].astype(int))
+    areas = a.pivot_table(index=keys, columns="side", values="n", aggfunc="sum", fill_value=0)
     areas = areas.reindex(columns=list(sides), fill_value=0)
+    areas.columns.name = None
     areas["both"] = (areas[sides[0]] > 0) & (areas[sides[1]] > 0)
     areas = areas.reset_index().sort_values(["both", sides[0], sides[1]], ascending=False, ignore_index=True)
-    counts = (r.assign(period=_periods(r, freq)).groupby(["period", *keys, "side"]).size()
+    counts = (a.groupby(["period", *keys, "side"])["n"].sum()
               .unstack("side", fill_value=0).reindex(columns=list(sides), fill_value=0))
-    a, b = counts[sides[0]], counts[sides[1]]
+    x, y = counts[sides[0]], counts[sides[1]]
     per = counts.groupby(level="period")
-    share_a, share_b = a / per[sides[0]].transform("sum"), b / per[sides[1]].transform("sum")
+    share_a, share_b = x / per[sides[0]].transform("sum"), y / per[sides[1]].transform("sum")
     overlap = np.minimum(share_a, share_b).groupby(level="period").sum()
     both_active = (per[sides[0]].sum() > 0) & (per[sides[1]].sum() > 0)
     out = pd.DataFrame({
         "overlap": overlap.where(both_active).round(3),
-        "areas_a": (a > 0).groupby(level="period").sum(), "areas_b": (b > 0).groupby(level="period").sum(),
-        "shared_areas": ((a > 0) & (b > 0)).groupby(level="period").sum(),
+        "areas_a": (x > 0).groupby(level="period").sum(), "areas_b": (y > 0).groupby(level="period").sum(),
+        "shared_areas": ((x > 0) & (y > 0)).groupby(level="period").sum(),
     }).reset_index()
     out["overlap"] = out["overlap"].astype(object).where(out["overlap"].notna(), None)
     return areas, out
 
 
-def claims(rows: pd.DataFrame, sides: tuple[str, str]) -> dict:
+def claims(per_side: pd.DataFrame | None, competing: pd.DataFrame | None, sides: tuple[str, str]) -> dict:
     """Per side: attacks, share claimed, median days to claim; attacks it claimed that
-    officials first blamed on the other side; incidents both sides claimed."""
+    officials first blamed on the other side; and incidents both sides claimed."""
+    c = _frame(per_side, ["side", "n", "claimed", "median_days", "blamed"]).set_index("side")
     out = {}
-    for side, other in (sides, sides[::-1]):
-        part = rows[rows["side"] == side]
-        claimed = part[part["claimed"].fillna(False).astype(bool)]
-        days = (pd.to_datetime(claimed["claim_date"]) - pd.to_datetime(claimed["date"])).dt.days.dropna()
-        days = days[days >= 0]
-        blamed = claimed[claimed["first_suspected_root"] == other]
+    for side in sides:
+        row = c.loc[side] if side in c.index else None
+        n = int(row["n"]) if row is not None else 0
+        claimed = int(row["claimed"]) if row is not None else 0
+        median = row["median_days"] if row is not None else None
         out[side] = {
-            "attacks": int(part["incident_key"].nunique()),
-            "claimed": int(claimed["incident_key"].nunique()),
-            "share_claimed": round(claimed["incident_key"].nunique() / part["incident_key"].nunique(), 3)
-            if len(part) else None,
-            "median_days_to_claim": float(days.median()) if len(days) else None,
-            "claimed_after_the_other_was_blamed": int(blamed["incident_key"].nunique()),
+            "attacks": n, "claimed": claimed, "share_claimed": round(claimed / n, 3) if n else None,
+            "median_days_to_claim": None if median is None or pd.isna(median) else float(median),
+            "claimed_after_the_other_was_blamed": int(row["blamed"]) if row is not None else 0,
         }
-    both = rows[rows["claimed"].fillna(False).astype(bool)].groupby("incident_key")["side"].nunique()
-    out["competing_claims"] = int((both > 1).sum())
+    comp = _frame(competing, ["n"])
+    out["competing_claims"] = int(comp["n"].sum()) if len(comp) else 0
     return out
 
 
-def time_to_next(rows: pd.DataFrame, level: str, sides: tuple[str, str]) -> dict:
+def time_to_next(gaps: pd.DataFrame | None, sides: tuple[str, str]) -> dict:
     """For each attack of one side, the days to the other side's next attack in the same
-    area (median and quartiles over the attacks that were followed at all)."""
-    area = "district" if level == "district" else "province"
+    area (median and quartiles, linear interpolation, over the attacks that were
+    followed at all). ``gaps``: attacks per (side, gap in days; empty: never followed)."""
+    g = _frame(gaps, ["side", "gap", "n"])
     out = {}
     for side, other in (sides, sides[::-1]):
-        mine = rows.loc[rows["side"] == side, [area, "date"]].dropna(subset=[area])
-        theirs = rows.loc[rows["side"] == other, [area, "date"]].dropna(subset=[area])
-        mine = mine.assign(date=pd.to_datetime(mine["date"])).sort_values("date")
-        theirs = theirs.assign(next_date=pd.to_datetime(theirs["date"])).sort_values("next_date")
-        joined = pd.merge_asof(mine, theirs[[area, "next_date"]], left_on="date", right_on="next_date", by=area,
-                               direction="forward", allow_exact_matches=False)
-        g = (joined["next_date"] - joined["date"]).dt.days.dropna().astype(float)
+        mine = g[g["side"] == side]
+        followed = mine.dropna(subset=["gap"])
+        days = np.repeat(followed["gap"].to_numpy(dtype=float), followed["n"].to_numpy(dtype=int))
         out[f"{side}->{other}"] = {
-            "attacks": int(len(mine)), "followed": int(len(g)),
-            "median_days": float(g.median()) if len(g) else None,
-            "q1_days": float(g.quantile(0.25)) if len(g) else None,
-            "q3_days": float(g.quantile(0.75)) if len(g) else None,
+            "attacks": int(mine["n"].sum()), "followed": int(len(days)),
+            "median_days": float(np.quantile(days, 0.5)) if len(days) else None,
+            "q1_days": float(np.quantile(days, 0.25)) if len(days) else None,
+            "q3_days": float(np.quantile(days, 0.75)) if len(days) else None,
         }
     return out
 
 
-def weekly_counts(rows: pd.DataFrame, sides: tuple[str, str]) -> pd.DataFrame:
-    """Incidents per calendar week (Monday) and side, every week from the first to the last."""
-    if rows.empty:
+def _per(daily: pd.DataFrame, sides: tuple[str, str], freq: str) -> pd.DataFrame:
+    d = daily.assign(date=pd.to_datetime(daily["date"]))
+    if freq == "W-MON":
+        d["date"] = d["date"].dt.to_period("W-SUN").dt.start_time
+    c = d.groupby(["date", "side"])["n"].sum().unstack(fill_value=0)
+    full = pd.date_range(c.index.min(), c.index.max(), freq=freq)
+    return c.reindex(full, fill_value=0).reindex(columns=list(sides), fill_value=0).astype(int)
+
+
+def weekly_counts(daily: pd.DataFrame, sides: tuple[str, str]) -> pd.DataFrame:
+    """Incidents per calendar week (Monday) and side, every week from the first to the
+    last. ``daily``: incidents per (date, side) in column n."""
+    if daily.empty:
         return pd.DataFrame(columns=list(sides))
-    week = pd.to_datetime(rows["date"]).dt.to_period("W-SUN").dt.start_time
-    c = rows.assign(week=week).groupby(["week", "side"])["incident_key"].nunique().unstack(fill_value=0)
-    full = pd.date_range(c.index.min(), c.index.max(), freq="W-MON")
-    return c.reindex(full, fill_value=0).reindex(columns=list(sides), fill_value=0)
+    return _per(daily, sides, "W-MON")
 
 
 def cross_correlation(weekly: pd.DataFrame, sides: tuple[str, str], max_lag: int = MAX_LAG_WEEKS) -> pd.DataFrame:
@@ -254,27 +274,34 @@ class HawkesFit:
         return np.concatenate([self.mu, self.alpha.ravel(), [self.decay]])
 
 
-def _kernel(decay: float, length: int = KERNEL_DAYS) -> np.ndarray:
-    s = np.arange(1, length + 1)
-    return (1 - math.exp(-decay)) * np.exp(-decay * (s - 1))
-
-
 def _excitation(counts: np.ndarray, decay: float) -> np.ndarray:
-    """X[t, j] = Σ_{s≥1} g(s) N_j(t−s), by convolution (shape of ``counts``: steps × 2)."""
-    g = _kernel(decay, min(KERNEL_DAYS, len(counts)))
-    out = np.zeros_like(counts, dtype=float)
-    for j in range(counts.shape[1]):
-        full = np.convolve(counts[:, j].astype(float), g)[: len(counts) - 1]
-        out[1:, j] = full
-    return out
+    """X[t, j] = Σ_{s≥1} g(s) N_j(t−s), by the kernel's recursion
+    X[t] = e^{−β} X[t−1] + (1−e^{−β}) N[t−1] (shape of ``counts``: steps × 2)."""
+    keep = math.exp(-decay)
+    return lfilter([0.0, 1.0 - keep], [1.0, -keep], counts.astype(float), axis=0)
 
 
-def _negloglik(theta: np.ndarray, counts: np.ndarray) -> float:
+def _negloglik(theta: np.ndarray, counts: np.ndarray) -> tuple[float, np.ndarray]:
+    """Minus the Poisson log-likelihood of ``counts`` and its gradient in ``theta``
+    (log μ, log α row by row, log β), for L-BFGS-B.
+
+    With r = 1 − N/λ: ∂/∂log μ_i = Σ_t r_ti μ_i; ∂/∂log α_ji = Σ_t r_ti X_tj α_ji; and,
+    with k = e^{−β} and D = ∂X/∂k (D_t = k D_{t−1} + X_{t−1} − N_{t−1}),
+    ∂/∂log β = Σ_t Σ_i r_ti (D α)_ti · (−k β)."""
     mu = np.exp(theta[:2])
     alpha = np.exp(theta[2:6]).reshape(2, 2)
     decay = math.exp(theta[6])
-    lam = mu[None, :] + _excitation(counts, decay) @ alpha
-    return float(-(counts * np.log(lam) - lam).sum())
+    keep = math.exp(-decay)
+    x = _excitation(counts, decay)
+    lam = mu[None, :] + x @ alpha
+    value = float(-(counts * np.log(lam) - lam).sum())
+    r = 1.0 - counts / lam
+    d = lfilter([0.0, 1.0], [1.0, -keep], x - counts, axis=0)
+    grad = np.empty(7)
+    grad[:2] = r.sum(axis=0) * mu
+    grad[2:6] = ((x.T @ r) * alpha).ravel()  # [j, i]: Σ_t X_tj r_ti, times α_ji
+    grad[6] = float((r * (d @ alpha)).sum()) * (-keep * decay)
+    return value, grad
 
 
 def fit_hawkes(counts: np.ndarray, start: np.ndarray | None = None) -> HawkesFit:
@@ -287,7 +314,7 @@ def fit_hawkes(counts: np.ndarray, start: np.ndarray | None = None) -> HawkesFit
     best = None
     bounds = [(-12, 5)] * 2 + [(-12, 0.7)] * 4 + [(-6, 3)]
     for x0 in starts:
-        res = minimize(_negloglik, x0, args=(counts,), method="L-BFGS-B", bounds=bounds)
+        res = minimize(_negloglik, x0, args=(counts,), method="L-BFGS-B", jac=True, bounds=bounds)
         if best is None or res.fun < best.fun:
             best = res
     mu, alpha, decay = np.exp(best.x[:2]), np.exp(best.x[2:6]).reshape(2, 2), math.exp(best.x[6])
@@ -357,14 +384,11 @@ def hawkes(counts: pd.DataFrame, sides: tuple[str, str], step: str, seed: int = 
     }
 
 
-def daily_or_weekly(rows: pd.DataFrame, sides: tuple[str, str]) -> tuple[pd.DataFrame, str]:
-    """Counts per day when at least 90 % of the dates are known to the day, else per week."""
-    if rows.empty:
+def daily_or_weekly(daily: pd.DataFrame, exact: float, sides: tuple[str, str]) -> tuple[pd.DataFrame, str]:
+    """Counts per day when at least 90 % of the dates are known to the day (``exact``,
+    0–1), else per week."""
+    if daily.empty:
         return pd.DataFrame(columns=list(sides)), "day"
-    exact = (rows["date_precision"] == "day").mean() >= 0.9
-    if not exact:
-        return weekly_counts(rows, sides), "week"
-    day = pd.to_datetime(rows["date"]).dt.normalize()
-    c = rows.assign(day=day).groupby(["day", "side"])["incident_key"].nunique().unstack(fill_value=0)
-    full = pd.date_range(c.index.min(), c.index.max(), freq="D")
-    return c.reindex(full, fill_value=0).reindex(columns=list(sides), fill_value=0), "day"
+    if exact < 0.9:
+        return weekly_counts(daily, sides), "week"
+    return _per(daily, sides, "D"), "day"

@@ -138,10 +138,10 @@ def test_the_app_variant_calls_the_data_function_each_view_calls():
     (``pagedata.offers_districts``) exactly when the benchmark does. A page that starts
     calling another data function, or gains a choice, fails here."""
     from benchmarks import app
-    from benchmarks.filters import PAGES
+    from benchmarks.filters import APP_PAGES
     from dashboard import pagedata
 
-    assert tuple(app.PAGES) == PAGES
+    assert tuple(app.PAGES) == APP_PAGES
     page_functions = {fn.__name__ for fn in pagedata.PAGES.values()} | {"about"}
     timed = set()
     for path in sorted(VIEWS.glob("*.py")):
@@ -156,17 +156,20 @@ def test_the_app_variant_calls_the_data_function_each_view_calls():
     for page, p in app.PAGES.items():
         tree = ast.parse((VIEWS / f"{p.view}.py").read_text())
         calls = _calls(tree, "pagedata")
-        assert [c.func.attr for c in calls] == [p.data.__name__], f"{page}: the view calls {[c.func.attr for c in calls]}"
-        call = calls[0]
-        assert len(call.args) == (2 if p.filtered else 1), f"{page}: (answers, filter) or (answers,)"
-        assert {k.arg for k in call.keywords} == set(p.choices), f"{page}: the view's choices are not the benchmark's"
-        for k in call.keywords:
-            if isinstance(k.value, ast.Name):
-                defaults = _literal_defaults(tree, k.value.id)
-                if defaults:
-                    mine = p.choices[k.arg]
-                    assert any(d == mine and type(d) is type(mine) for d in defaults), \
-                        f"{page}: {k.arg}={mine!r} but the view defaults to {defaults}"
+        wanted = [(p.data, p.choices), *p.more]
+        assert [c.func.attr for c in calls] == [fn.__name__ for fn, _ in wanted], \
+            f"{page}: the view calls {[c.func.attr for c in calls]}"
+        for call, (fn, choices) in zip(calls, wanted):
+            assert len(call.args) == (2 if p.filtered else 1), f"{page}: (answers, filter) or (answers,)"
+            assert {k.arg for k in call.keywords} == set(choices), \
+                f"{page}: the view's choices for {fn.__name__} are not the benchmark's"
+            for k in call.keywords:
+                if isinstance(k.value, ast.Name):
+                    defaults = _literal_defaults(tree, k.value.id)
+                    if defaults:
+                        mine = choices[k.arg]
+                        assert any(d == mine and type(d) is type(mine) for d in defaults), \
+                            f"{page}: {k.arg}={mine!r} but the view defaults to {defaults}"
         asks_level = any(c.func.attr == "area_level" for c in _calls(tree, "widgets"))
         assert asks_level == p.offers_districts, page
         if p.offers_districts:  # replaced at run time by pagedata.area_level, as widgets.area_level does

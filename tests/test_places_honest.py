@@ -65,3 +65,37 @@ def test_a_store_from_before_learns_which_points_were_made_up(store, con):
     with open_workspace(path) as again:
         c = again.cursor()
         assert c.execute("SELECT count(*) FROM incidents WHERE placed_at = 'province'").fetchone()[0] == before
+
+
+def test_a_composite_district_is_not_offered_and_counts_under_its_first_name(con):
+    """"Lakki Marwat / Bannu" (R128) and "Panjgur / Noshki" (R025), as the sources wrote them."""
+    vocab = queries.vocabulary(con)
+    assert not [d for d in vocab.districts if "/" in d]
+    assert "Lakki Marwat" in vocab.districts
+    rows = queries.export_rows(con, Filter(districts=("Lakki Marwat",))).set_index("incident_id")
+    assert rows.loc["reference:R128", "district_as_written"] == "Lakki Marwat / Bannu"
+    assert rows.loc["reference:R128", "district"] == "Lakki Marwat"
+    detail, _ = queries.incident_detail(con, "reference:R025")
+    assert (detail["district"], detail["district_as_written"]) == ("Panjgur", "Panjgur / Noshki")
+
+
+def test_a_store_from_before_splits_its_composite_districts(tmp_path):
+    """Schema migration 9 on a store that still holds the composite text."""
+    from dashboard.store.db import Store
+
+    store = open_workspace(tmp_path / "old.duckdb")
+    with store.transaction() as tx:
+        tx.execute("UPDATE incidents SET district = 'Lakki Marwat / Bannu', district_as_written = NULL "
+                   "WHERE incident_id = 'reference:R128'")
+        tx.execute("UPDATE incident_groups SET district = 'Lakki Marwat / Bannu' WHERE incident_id = 'reference:R128'")
+        tx.execute("DELETE FROM schema_version WHERE version = 9")
+        tx.execute("INSERT OR REPLACE INTO meta VALUES ('derived_version', '6')")
+    store.close()
+    store = Store(tmp_path / "old.duckdb")
+    try:
+        con = store.cursor()
+        assert con.execute("SELECT district, district_as_written FROM incidents WHERE incident_id = 'reference:R128'"
+                           ).fetchone() == ("Lakki Marwat", "Lakki Marwat / Bannu")
+        assert con.execute("SELECT count(*) FROM incident_groups WHERE district LIKE '%/%'").fetchone()[0] == 0
+    finally:
+        store.close()

@@ -27,8 +27,13 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     with open_workspace(args.db) as store:
         filt = selection(store, args.query)
-        d = pagedata.rivalry(pagedata.DirectAnswers(store), filt, side_a=args.a, side_b=args.b, freq=args.freq)
+        answers = pagedata.DirectAnswers(store)
+        d = pagedata.rivalry(answers, filt, side_a=args.a, side_b=args.b, freq=args.freq)
+        lead_lag = pagedata.rivalry_lead_lag(answers, filt, side_a=args.a, side_b=args.b, intervals=True)
     out = {"selection": filt.describe(), **d.as_json()}
+    models = lead_lag.as_json()
+    out["sequences"].update(models["sequences"])
+    out["hawkes"] = models["hawkes"]
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
         return 0

@@ -51,9 +51,12 @@ def assign_districts(df: pd.DataFrame, districts: gpd.GeoDataFrame | None = None
          within ``SNAP_DEG``;
       2. otherwise the polygon its written name matches
          (``district_names.DistrictMatcher``);
-      3. otherwise the text as written (e.g. "Lakki Marwat / Bannu");
+      3. otherwise the text as written;
 
-      incidents in countries without district polygons keep the text as written;
+      incidents in countries without district polygons keep the text as written.
+      A composite name such as "Lakki Marwat / Bannu" (``first_district``) counts
+      under its first district, "Lakki Marwat"; ``district_as_written`` keeps the
+      rest, and the incident's detail and exports show it;
     - ``district_point_lat``/``district_point_lon``: a point inside the district
       when it was found by *name* (NaN otherwise), where an incident without
       coordinates can be placed;
@@ -75,15 +78,28 @@ def assign_districts(df: pd.DataFrame, districts: gpd.GeoDataFrame | None = None
     return _settle(out, inc, polys, np.where(spatial >= 0, spatial, named), by_name=spatial < 0)
 
 
+COMPOSITE_SEPARATOR = "/"
+
+
+def first_district(written: str | None) -> str | None:
+    """The district an incident counts under: the name as written, or the first of a
+    composite one ("Lakki Marwat / Bannu" -> "Lakki Marwat"); None for no name."""
+    if not isinstance(written, str) or not written.strip():
+        return None
+    first = written.split(COMPOSITE_SEPARATOR, 1)[0].strip()
+    return first or written.strip()
+
+
 def _as_written(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with ``district`` and ``district_as_written`` set to the trimmed text
-    the source wrote, and no district point yet."""
+    """A copy with ``district_as_written`` set to the trimmed text the source wrote,
+    ``district`` to the district it counts under (``first_district``), and no
+    district point yet."""
     out = df.copy()
     written = out["district_as_written"] if "district_as_written" in out else out["district"]
     written = written.astype(object).where(written.notna(), None)
     written = written.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
     out["district_as_written"] = written
-    out["district"] = written
+    out["district"] = written.map(first_district)
     out["district_point_lat"] = np.nan
     out["district_point_lon"] = np.nan
     return out
@@ -131,7 +147,7 @@ class _Incidents:
         precision = out["location_precision"] if "location_precision" in out else pd.Series(None, index=out.index)
         coarse = precision.astype(object).eq("province").to_numpy()
         return cls(country, out["province"].to_numpy(dtype=object).copy(),
-                   out["district_as_written"].to_numpy(dtype=object), lat, lon, covered,
+                   out["district"].to_numpy(dtype=object), lat, lon, covered,
                    covered & ~coarse & (np.abs(lat) <= 90) & (np.abs(lon) <= 180))
 
 

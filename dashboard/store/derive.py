@@ -42,7 +42,7 @@ from .schema import _INCIDENT_FACTS
 FACTS = [c.split()[0] for c in _INCIDENT_FACTS] + ["precise"]  # precise: schema migration 7
 _K_FACTS = ", ".join(f"k.{c}" for c in FACTS)
 
-DERIVED_VERSION = "6"  # bump when the derived tables are computed differently
+DERIVED_VERSION = "7"  # bump when the derived tables are computed differently
 
 
 def refresh_group_roots(con: duckdb.DuckDBPyConnection) -> None:

@@ -252,6 +252,14 @@ MIGRATIONS.append([
     "ALTER TABLE incidents ADD COLUMN placed_at VARCHAR",
     "INSERT OR REPLACE INTO meta VALUES ('placed_at_backfill', 'pending')",
 ])
+# 9: a composite district as written ("Lakki Marwat / Bannu") counts under its first
+# district (geo.assign.first_district); district_as_written keeps the whole text. The
+# derived tables repeat the district, so derive.DERIVED_VERSION changed with this.
+MIGRATIONS.append([
+    """UPDATE incidents SET district_as_written = coalesce(district_as_written, district),
+                            district = trim(split_part(district, '/', 1))
+       WHERE district LIKE '%/%' AND trim(split_part(district, '/', 1)) <> ''""",
+])
 PRECISE_SQL = ("coalesce(date_precision = 'day' AND location_precision = 'point' "
                "AND NOT coalesce(location_approximate, FALSE), FALSE)")
 

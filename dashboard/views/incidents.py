@@ -67,6 +67,9 @@ elif d.detail is not None:
     c.metric("Claim status", STATUS_LABELS.get(detail["claim_status"], "Unclaimed"))
     facts = {
         "Where": ", ".join(str(x) for x in (detail["district"], detail["province"], detail["country"]) if x),
+        "District as the source wrote it": (f"{detail['district_as_written']} (counted under {detail['district']})"
+                                            if detail.get("district_as_written") and detail["district"]
+                                            and detail["district_as_written"] != detail["district"] else None),
         "Date precision": detail["date_precision"],
         "Location": "approximate (no exact coordinates)" if detail["location_approximate"] else "point",
         "Attack / target": f"{detail['attack_type'] or '?'} / {detail['target_type'] or '?'}",

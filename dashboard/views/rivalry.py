@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import pagedata
+from dashboard.rivalry import CAVEAT
 from dashboard.safe_text import md
 from dashboard.ui import sidebar, state, widgets
 
@@ -30,13 +31,12 @@ others = [g for g in roots if g != side_a]
 side_b = c2.selectbox("against", others, index=others.index("ISKP") if "ISKP" in others else 0, key="rv_b")
 freq = c3.segmented_control("Period", ["month", "quarter", "year"], default="quarter", format_func=str.capitalize,
                             key="rv_freq") or "quarter"
-intervals = widgets.chosen("rv_intervals", False)
-with st.spinner("Measuring…" + (" (the intervals take a few seconds the first time)" if intervals else "")):
-    d = pagedata.rivalry(state.answers(), f, side_a=side_a, side_b=side_b, freq=freq, intervals=intervals)
+with st.spinner("Measuring…"):
+    d = pagedata.rivalry(state.answers(), f, side_a=side_a, side_b=side_b, freq=freq)
 m = d.measures
 n_a, n_b = m["incidents"][side_a], m["incidents"][side_b]
 st.caption(md(f"{side_a}: {n_a:,} incidents, {side_b}: {n_b:,} in the selection (attribution basis as in the "
-              f"sidebar; factions count with their parent). {m['hawkes'].get('caveat') or ''}"))
+              f"sidebar; factions count with their parent). {CAVEAT}"))
 if n_a + n_b == 0:
     widgets.empty_state()
     st.stop()
@@ -101,9 +101,13 @@ st.dataframe(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in ttn.it
              column_config={"direction": "Attack → the other's next attack in the same area",
                             "attacks": "Attacks", "followed": "Followed at all", "median_days": "Median days",
                             "q1_days": "Q1", "q3_days": "Q3"})
-st.plotly_chart(d.correlation_figure, width="stretch", config={"displaylogo": False})
+intervals = widgets.chosen("rv_intervals", False)
+with st.spinner("Fitting the lead–lag models…" + (" (the intervals take a few seconds the first time)"
+                                                  if intervals else "")):
+    lead_lag = pagedata.rivalry_lead_lag(state.answers(), f, side_a=side_a, side_b=side_b, intervals=intervals)
+st.plotly_chart(lead_lag.correlation_figure, width="stretch", config={"displaylogo": False})
 st.caption("Bars outside the dotted band (±1.96/√weeks) are correlations unlikely under no relation at all.")
-gr = m["granger"]
+gr = lead_lag.models["granger"]
 if gr:
     st.dataframe(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in gr.items()])), hide_index=True,
                  width="stretch",
@@ -111,7 +115,7 @@ if gr:
                                 "lag_weeks": "Lag (weeks)", "declined": "Not run because"})
     st.caption("A small p-value (under 0.05) says one group's past weeks help predict the other's beyond its own "
                "past; it does not say one causes the other.")
-h = m["hawkes"]
+h = lead_lag.models["hawkes"]
 st.subheader("Self-exciting (Hawkes) model")
 st.toggle("Bootstrap 95 % intervals (a few seconds; then kept for this selection)", key="rv_intervals")
 if h.get("declined"):
