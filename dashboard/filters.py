@@ -21,6 +21,8 @@ produces a notice the page shows.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Iterable, Mapping
@@ -34,7 +36,16 @@ DEFAULT_BASIS = "attributed"
 MAX_TEXT = 200
 PAGE_KEYS = ("page", "incident", "embed", "embed_options")  # URL keys that belong to pages, not the Filter
 DROPPED_KEY = "_dropped"  # how many parameters a link had when it was too long to read whole (ui.links)
-TEXT_COLUMNS = ("place", "district", "summary", "attribution_note", "killed_note")
+TEXT_COLUMNS = ("place", "district", "district_as_written", "province", "summary", "attribution_note",
+                "killed_note")
+DEFAULT_KM, MAX_KM = 25, 500
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
+def fold(text: str) -> str:
+    """A place name folded for matching spellings: "D.I. Khan", "DI Khan" and
+    "d i khan" all fold to "dikhan"."""
+    return re.sub(r"[\s.\-'’]+", "", str(text).casefold())
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,12 @@ class Vocabulary:
     group_names: Mapping[str, str] = field(default_factory=dict)  # group_id -> full name
     # Other spellings per list attribute: {"groups": {"tehrik-i-taliban pakistan": "TTP"}, ...}
     aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Every spelling of a place the store knows, by each spelling folded (``fold``):
+    # {"dikhan": ("Dera Ismail Khan", "D.I. Khan", "DI Khan", ...), ...}
+    place_spellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # A point for "near": each district's centre where district boundaries are added,
+    # by folded name: {"peshawar": ("Peshawar", 34.0, 71.5)} (degrees, EPSG:4326)
+    place_points: Mapping[str, tuple[str, float, float]] = field(default_factory=dict)
 
 
 _UNSET = object()  # what ``parse`` returns when the URL gives nothing usable
@@ -268,18 +285,113 @@ class TextDim(Dimension):
     def sql(self, f, alias):
         if not f.q:
             return None
-        text = f.q.lower()
-        if " " in text:
-            return (f"contains(lower(concat_ws(' ', {', '.join(f'{alias}.{c}' for c in TEXT_COLUMNS)})), ?)",
-                    [text])
-        # The same test column by column: text without a space cannot span the ' '
-        # that joins the columns above, and building the joined string for every row
-        # costs about ten times more than the test itself.
-        return ("coalesce(" + " OR ".join(f"contains(lower({alias}.{c}), ?)" for c in TEXT_COLUMNS) + ", FALSE)",
-                [text] * len(TEXT_COLUMNS))
+        clauses, params = [], []
+        for term in (f.q, *f.q_also):  # the text, and the other spellings of the place it names
+            text = term.lower()
+            if " " in text:
+                clauses.append(f"contains(lower(concat_ws(' ', {', '.join(f'{alias}.{c}' for c in TEXT_COLUMNS)})), ?)")
+                params.append(text)
+                continue
+            # The same test column by column: text without a space cannot span the ' '
+            # that joins the columns above, and building the joined string for every row
+            # costs about ten times more than the test itself.
+            clauses.append("coalesce(" + " OR ".join(f"contains(lower({alias}.{c}), ?)" for c in TEXT_COLUMNS)
+                           + ", FALSE)")
+            params += [text] * len(TEXT_COLUMNS)
+        return (clauses[0] if len(clauses) == 1 else "(" + " OR ".join(clauses) + ")"), params
 
     def words(self, f):
-        return f'matching "{f.q}"' if f.q else None
+        if not f.q:
+            return None
+        return f'matching "{f.q}"' + (f" (also {_join(f'“{t}”' for t in f.q_also)})" if f.q_also else "")
+
+
+def spellings(text: str, vocab: Vocabulary | None) -> tuple[str, ...]:
+    """The other spellings of the place ``text`` names, as the store knows them
+    (none when it names no place): "DI Khan" -> "Dera Ismail Khan", "D.I. Khan", …
+    A spelling inside another is enough ("D.I. Khan" finds "FR D.I. Khan" too); one
+    shorter than four letters ("KP") is not searched, it would match inside words."""
+    if vocab is None or not text:
+        return ()
+    every = vocab.place_spellings.get(fold(text), ())
+    lowered = text.casefold()
+    # too short to search inside other words ("KP"), or already found by the text itself
+    others = [s for s in every if len(fold(s)) >= 4 and s.casefold() != lowered and lowered not in s.casefold()]
+    kept = [s for s in others if not any(o != s and o.casefold() in s.casefold() for o in others)]
+    return tuple(dict.fromkeys(kept))
+
+
+def near_point(text: str, vocab: Vocabulary | None) -> tuple[str, float, float] | None:
+    """(name, latitude, longitude) for ``near``: "34.01,71.58" as given, or a district
+    the store has a centre for (any spelling of it); None when neither."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 2:
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            lat = lon = math.nan
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return (f"{lat:g}, {lon:g}", lat, lon)
+    if vocab is None:
+        return None
+    for spelling in (text, *vocab.place_spellings.get(fold(text), ())):
+        hit = vocab.place_points.get(fold(spelling))
+        if hit:
+            return hit
+    return None
+
+
+@dataclass(frozen=True)
+class NearDim(Dimension):
+    """Within ``km`` kilometres (great-circle) of a place: a district's centre, where
+    district boundaries are added, or latitude,longitude. Only incidents with the
+    source's own coordinates can be measured from; the sentence says so."""
+
+    def parse(self, values, vocab, notices):
+        text = self.one(values, notices)
+        if text is None:
+            return _UNSET
+        return text[:100]
+
+    def query(self, value):
+        return [value] if value else []
+
+    def sql(self, f, alias):
+        if not f.near_point:
+            return None
+        _, lat, lon = f.near_point
+        return (f"({alias}.placed_at IS NULL AND {alias}.latitude IS NOT NULL AND "
+                f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({alias}.latitude - ?) / 2), 2) + "
+                f"cos(radians(?)) * cos(radians({alias}.latitude)) * "
+                f"pow(sin(radians({alias}.longitude - ?) / 2), 2))) <= ?)", [lat, lat, lon, float(f.km)])
+
+    def words(self, f):
+        if not f.near_point:
+            return None
+        name, lat, lon = f.near_point
+        where = name if name == f"{lat:g}, {lon:g}" else f"{name} (its district's centre)"
+        return f"within {f.km:g} km of {where}, incidents with the source's coordinates only"
+
+
+@dataclass(frozen=True)
+class KmDim(Dimension):
+    """The radius for ``near``, in kilometres (1–``MAX_KM``)."""
+
+    def parse(self, values, vocab, notices):
+        text = self.one(values, notices)
+        if text is None:
+            return _UNSET
+        try:
+            value = int(float(text))
+            if not 1 <= value <= MAX_KM:
+                raise ValueError
+        except ValueError:
+            notices.append(f"Ignored km '{_short(text)}': use a whole number of kilometres from 1 to {MAX_KM}.")
+            return _UNSET
+        return value
+
+    def query(self, value):
+        return [str(value)] if value != DEFAULT_KM else []
 
 
 PRECISIONS = {"any": "any precision", "exact": "exact place and date"}
@@ -322,8 +434,17 @@ DIMENSIONS: tuple[Dimension, ...] = (
             widget="multiselect", section="more", placeholder="All", column="target_type", role="target"),
     MinKilledDim("min_killed", "min_killed", "whole number ≥ 0", label="Minimum killed", widget="number",
                  section="more"),
-    TextDim("q", "q", f"free text searched in place, district, summary and notes (≤ {MAX_TEXT} characters)",
-            label="Search text", widget="text", section="more", placeholder="place, summary, note…"),
+    TextDim("q", "q", f"free text searched in place, district, province, summary and notes (≤ {MAX_TEXT} "
+            "characters); a place's other spellings are searched too (`DI Khan` finds `Dera Ismail Khan`)",
+            label="Search text", widget="text", section="more", placeholder="place, summary, note…",
+            help="A place name also finds its other spellings the store knows (DI Khan, D.I. Khan, "
+                 "Dera Ismail Khan); the sentence above the page lists them."),
+    NearDim("near", "near", "a district (its centre, where district boundaries are added) or `latitude,longitude`",
+            label="Near (district or latitude,longitude)", widget="text", section="more", placeholder="e.g. Peshawar",
+            help="Incidents within the distance below of a district's centre (add district boundaries on "
+                 "Import & manage) or of a point. Only incidents with the source's own coordinates count."),
+    KmDim("km", "km", f"kilometres for `near`, 1–{MAX_KM} (default {DEFAULT_KM})", label="Within km",
+          widget="km", section="more"),
     PrecisionDim("precision", "precision", "`exact` (place known to the town, date to the day) or `any` (default)",
                  label="Place and date known to", widget="precision", section="more", choices=PRECISIONS,
                  default="any",
@@ -356,7 +477,12 @@ class Filter:
     basis: str = DEFAULT_BASIS
     min_killed: int = 0
     q: str = ""
+    near: str = ""
+    km: int = DEFAULT_KM
     precision: str = "any"
+    # Resolved from the vocabulary (``resolved``), never in the URL:
+    q_also: tuple[str, ...] = ()                         # the other spellings of the place ``q`` names
+    near_point: tuple[str, float, float] | None = None   # (name, latitude, longitude) of ``near``
 
     # --- URL -------------------------------------------------------------
     def to_query(self) -> dict[str, list[str]]:
@@ -399,7 +525,23 @@ class Filter:
         for key in params:
             if key not in BY_KEY and key not in PAGE_KEYS and key != DROPPED_KEY:
                 notices.append(f"Ignored unknown parameter '{_short(key)}'.")
-        return cls(**kwargs), notices
+        return cls(**kwargs).resolved(vocab, notices), notices
+
+    def resolved(self, vocab: Vocabulary | None, notices: list[str] | None = None) -> "Filter":
+        """This selection with what the vocabulary settles: the other spellings of
+        the searched place, and the point ``near`` names (dropped, with a notice,
+        when the store knows none)."""
+        point = near_point(self.near, vocab) if self.near else None
+        if self.near and point is None and notices is not None:
+            notices.append(f"Ignored near '{_short(self.near)}': no point known for it. Give latitude,longitude, "
+                           "or add district boundaries (Import & manage) to measure from a district's centre.")
+        return replace(self, q_also=spellings(self.q, vocab), near_point=point,
+                       near=self.near if point else "")
+
+    @property
+    def needs_incidents(self) -> bool:
+        """True when a condition reads columns only ``incidents`` has (text, coordinates)."""
+        return bool(self.q or self.near_point)
 
     # --- SQL -------------------------------------------------------------
     def where(self, alias: str = "i") -> tuple[str, list]:
@@ -489,4 +631,5 @@ def _day(d: date) -> str:
 
 
 FILTER_FIELDS = [f.name for f in fields(Filter)]
-assert set(BY_ATTR) == set(FILTER_FIELDS), "every Filter field is a dimension"
+RESOLVED_FIELDS = ("q_also", "near_point")
+assert set(BY_ATTR) | set(RESOLVED_FIELDS) == set(FILTER_FIELDS), "every Filter field is a dimension or resolved"

@@ -14,7 +14,8 @@ import pandas as pd
 
 from . import rivalry as R
 from .config import PLACES_DIR
-from .filters import Filter, Vocabulary
+from .filters import Filter, Vocabulary, fold
+from .geo.assign import district_aliases
 from .geo.district_store import in_sync
 from .geo.provinces import load_provinces, province_names
 
@@ -46,7 +47,7 @@ def _rows(f: Filter, table: str, alias: str) -> tuple[str, list]:
 
     Columns are to be named with ``alias``; more conditions may follow with AND.
     """
-    if USE_DERIVED and not f.q:
+    if USE_DERIVED and not f.needs_incidents:
         where, params = f.where(alias)
         return f"FROM {table} {alias} WHERE {where}", params
     sql, params = _selected(f)
@@ -99,8 +100,40 @@ def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
         target_types=distinct("target_type"),
         datasets=distinct("origin"),
         group_names={g: n for g, n in groups},
-        aliases=_aliases(con, groups),
+        aliases=(aliases := _aliases(con, groups)),
+        place_spellings=_place_spellings(districts, provinces, aliases["spellings"]),
+        place_points=_place_points(con),
     )
+
+
+def _place_spellings(districts: set, provinces: list, variants: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Every spelling of each district and province the store knows, by each spelling
+    folded (``filters.fold``): the canonical name and its aliases (data/places and the
+    analyst's district_aliases.csv)."""
+    by_name: dict[str, list[str]] = {}
+    for name in [*districts, *provinces]:
+        by_name.setdefault(name, [name])
+    for alias, name in variants.items():
+        by_name.setdefault(name, [name]).append(alias)
+    out: dict[str, tuple[str, ...]] = {}
+    for names in by_name.values():
+        every = tuple(dict.fromkeys(names))
+        for spelling in every:
+            out.setdefault(fold(spelling), every)
+    return out
+
+
+def _place_points(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, float, float]]:
+    """Each district's centre (a point inside it) where district boundaries are added."""
+    try:
+        rows = con.execute("SELECT district, latitude, longitude FROM admin_districts "
+                           "WHERE latitude IS NOT NULL AND longitude IS NOT NULL").fetchall()
+    except duckdb.Error:
+        return {}
+    out: dict[str, tuple[str, float, float]] = {}
+    for name, lat, lon in rows:
+        out.setdefault(fold(name), (name, float(lat), float(lon)))
+    return out
 
 
 def _aliases(con: duckdb.DuckDBPyConnection, groups: list) -> dict[str, dict[str, str]]:
@@ -108,12 +141,19 @@ def _aliases(con: duckdb.DuckDBPyConnection, groups: list) -> dict[str, dict[str
     key = lambda text: " ".join(str(text).casefold().split())  # noqa: E731
     group_alias = {key(a): g for a, g in con.execute("SELECT alias, group_id FROM group_aliases").fetchall()}
     group_alias.update({key(n): g for g, n in groups})
-    district_alias = {}
+    district_alias, spellings = {}, {}
     path = PLACES_DIR / "district_aliases.csv"
     if path.exists():
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         district_alias = {key(a): d for a, d in zip(frame["alias"], frame["district"]) if a and d}
-    return {"groups": group_alias, "districts": district_alias}
+        spellings = {a.strip(): d.strip() for a, d in zip(frame["alias"], frame["district"]) if a and d}
+    spellings.update({alias: d for (_, alias), d in district_aliases().items()})  # the analyst's own too
+    provinces_path = PLACES_DIR / "province_aliases.csv"
+    if provinces_path.exists():
+        frame = pd.read_csv(provinces_path, dtype=str, keep_default_na=False)
+        spellings.update({a.strip(): p.strip() for a, p in zip(frame["alias"], frame["province"])
+                          if a.strip() and p.strip() and a.strip() not in spellings})
+    return {"groups": group_alias, "districts": district_alias, "spellings": spellings}
 
 
 def provinces_of(con: duckdb.DuckDBPyConnection, countries: tuple[str, ...] = ()) -> list[str]:

@@ -45,8 +45,18 @@ CASES = [
      "All incidents in Bajaur, claimed or attributed, exact place and date only",
      "TRUE AND list_contains(?, i.district) AND i.precise", [["Bajaur"]]),
     (Filter(q="JUI F"), 'All incidents, claimed or attributed, matching "JUI F"',
-     "TRUE AND contains(lower(concat_ws(' ', i.place, i.district, i.summary, i.attribution_note, i.killed_note)), ?)",
+     "TRUE AND contains(lower(concat_ws(' ', i.place, i.district, i.district_as_written, i.province, i.summary, i.attribution_note, i.killed_note)), ?)",
      ["jui f"]),
+    (Filter(q="DI Khan", q_also=("Dera Ismail Khan",)),
+     'All incidents, claimed or attributed, matching "DI Khan" (also “Dera Ismail Khan”)',
+     "TRUE AND (contains(lower(concat_ws(' ', i.place, i.district, i.district_as_written, i.province, i.summary, i.attribution_note, i.killed_note)), ?) OR "
+     "contains(lower(concat_ws(' ', i.place, i.district, i.district_as_written, i.province, i.summary, i.attribution_note, i.killed_note)), ?))", ["di khan", "dera ismail khan"]),
+    (Filter(near="Peshawar", km=25, near_point=("Peshawar", 34.0, 71.5)),
+     "All incidents, claimed or attributed, within 25 km of Peshawar (its district's centre), incidents with the "
+     "source's coordinates only",
+     "TRUE AND (i.placed_at IS NULL AND i.latitude IS NOT NULL AND 2 * 6371.0088 * asin(sqrt(pow(sin(radians("
+     "i.latitude - ?) / 2), 2) + cos(radians(?)) * cos(radians(i.latitude)) * pow(sin(radians(i.longitude - ?) / 2), "
+     "2))) <= ?)", [34.0, 34.0, 71.5, 25.0]),
 ]
 
 
@@ -59,15 +69,16 @@ def test_each_selection_has_its_sql_and_its_sentence(f, sentence, sql, params):
 def test_a_word_search_tests_each_text_column_with_the_text_as_a_parameter():
     sql, params = Filter(q="Bajaur").where("x")
     assert sql == ("TRUE AND coalesce(contains(lower(x.place), ?) OR contains(lower(x.district), ?) OR "
+                   "contains(lower(x.district_as_written), ?) OR contains(lower(x.province), ?) OR "
                    "contains(lower(x.summary), ?) OR contains(lower(x.attribution_note), ?) OR "
                    "contains(lower(x.killed_note), ?), FALSE)")
-    assert params == ["bajaur"] * 5
+    assert params == ["bajaur"] * 7
 
 
 def test_every_filter_field_has_one_dimension_and_every_key_one_widget():
     keys = [d.key for d in DIMENSIONS]
     assert len(keys) == len(set(keys))
-    assert {d.attr for d in DIMENSIONS} == set(Filter.__dataclass_fields__)
+    assert {d.attr for d in DIMENSIONS} | {"q_also", "near_point"} == set(Filter.__dataclass_fields__)
     assert all(d.widget or d.key == "to" for d in DIMENSIONS)  # 'to' is drawn with 'from'
 
 
@@ -76,7 +87,8 @@ def test_every_dimension_round_trips_through_the_url():
                        attack_types=("ambush",), target_types=("police",), datasets=("acled",))
     f = Filter(date_from=date(2024, 1, 1), date_to=date(2024, 2, 1), countries=("Pakistan",), provinces=("Kabul",),
                districts=("Bajaur",), groups=("TTP",), attack_types=("ambush",), target_types=("police",),
-               datasets=("acled",), basis="claimed", min_killed=3, q="x y", precision="exact")
+               datasets=("acled",), basis="claimed", min_killed=3, q="x y", precision="exact",
+               near="34.5, 71.2", km=40, near_point=("34.5, 71.2", 34.5, 71.2))
     assert set(f.to_query()) == {d.key for d in DIMENSIONS}
     assert Filter.from_query(f.to_query(), vocab) == (f, [])
 
@@ -85,6 +97,10 @@ def test_every_dimension_round_trips_through_the_url():
     ({"from": "1800-01-01"}, "dates run from 1970 to 2100"),
     ({"to": "2200-01-01"}, "dates run from 1970 to 2100"),
     ({"min_killed": "99999999999"}, "min_killed"),
+    ({"km": "0"}, "km"),
+    ({"km": "many"}, "km"),
+    ({"near": "Atlantis"}, "no point known"),
+    ({"near": "95,200"}, "no point known"),
 ])
 def test_out_of_range_values_fall_back_with_a_notice(params, notice):
     f, notices = Filter.from_query(params)
@@ -104,3 +120,23 @@ def test_the_readme_url_table_is_the_one_the_dimensions_make():
     assert start in readme and end in readme, "README lost its URL table markers"
     table = readme.split(start, 1)[1].split(end, 1)[0].strip()
     assert table == url_table(), "README's URL table is out of date: run python scripts/update_readme.py"
+
+
+def test_a_place_name_searches_its_other_spellings_and_says_which():
+    vocab = Vocabulary(place_spellings={k: ("Dera Ismail Khan", "D.I. Khan", "DI Khan", "FR D.I. Khan", "DIK")
+                                        for k in ("deraismailkhan", "dikhan", "frdikhan", "dik")})
+    f, notices = Filter.from_query({"q": "di khan"}, vocab)
+    # "FR D.I. Khan" is found by "D.I. Khan" inside it; "DIK" is too short to search inside words
+    assert f.q_also == ("Dera Ismail Khan", "D.I. Khan") and notices == []
+    assert "(also “Dera Ismail Khan” and “D.I. Khan”)" in f.describe()
+    assert Filter.from_query({"q": "suicide"}, vocab)[0].q_also == ()
+
+
+def test_near_takes_a_district_centre_or_a_point_and_the_url_keeps_the_name():
+    vocab = Vocabulary(place_spellings={"peshawar": ("Peshawar", "Peshawer"), "peshawer": ("Peshawar", "Peshawer")},
+                       place_points={"peshawar": ("Peshawar", 34.0, 71.5)})
+    f, notices = Filter.from_query({"near": "peshawer", "km": "30"}, vocab)
+    assert f.near_point == ("Peshawar", 34.0, 71.5) and f.km == 30 and notices == []
+    assert f.to_query() == {"near": ["peshawer"], "km": ["30"]}
+    f, _ = Filter.from_query({"near": "34.01, 71.58"}, None)
+    assert f.near_point == ("34.01, 71.58", 34.01, 71.58) and f.km == 25

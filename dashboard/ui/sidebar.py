@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from .. import pagedata
-from ..filters import BASES, DIMENSIONS, PAGE_KEYS, PRECISIONS, Dimension, Filter
+from ..filters import BASES, DEFAULT_KM, DIMENSIONS, MAX_KM, PAGE_KEYS, PRECISIONS, Dimension, Filter
 from ..safe_text import md
 from . import state
 
@@ -42,7 +42,7 @@ def _preset_range(preset: str, last: date) -> tuple[date | None, date | None]:
 
 def _load_into_widgets(filt: Filter, presets: list[str], first: date, last: date) -> None:
     for dim in DIMENSIONS:
-        if dim.widget in ("multiselect", "radio", "number", "text", "precision"):
+        if dim.widget in ("multiselect", "radio", "number", "text", "precision", "km"):
             value = getattr(filt, dim.attr)
             st.session_state[widget_key(dim)] = list(value) if isinstance(value, tuple) else value
     preset = "All dates"
@@ -87,7 +87,12 @@ def _widget(box, dim: Dimension, options: list[str], names: dict[str, str]):
     if dim.widget == "number":
         return int(box.number_input(dim.label, min_value=0, step=1, key=key) or 0)
     if dim.widget == "text":
-        return (box.text_input(dim.label, key=key, max_chars=200, placeholder=dim.placeholder) or "").strip()
+        return (box.text_input(dim.label, key=key, max_chars=200, placeholder=dim.placeholder,
+                               help=dim.help or None) or "").strip()
+    if dim.widget == "km":
+        st.session_state.setdefault(key, DEFAULT_KM)
+        return int(box.number_input(dim.label, min_value=1, max_value=MAX_KM, step=5, key=key,
+                                    help=dim.help or None) or DEFAULT_KM)
     raise ValueError(f"no widget {dim.widget!r}")
 
 
@@ -130,9 +135,10 @@ def render() -> Filter:
         elif dim.widget:
             values[dim.attr] = _widget(box, dim, _options(a, dim, data, values), vocab.group_names)
 
-    filt = Filter(**values)
+    resolving: list[str] = []
+    filt = Filter(**values).resolved(vocab, resolving)
     if filt != st.session_state.get("filter"):
-        st.session_state["filter_notices"] = []
+        st.session_state["filter_notices"] = resolving
     st.session_state["filter"] = filt
     params = filt.to_query()
     keep = {k: st.query_params.get_all(k) for k in PAGE_KEYS if k in st.query_params}
