@@ -1,8 +1,10 @@
 """Figure builders: small DataFrames in, Plotly figures out. No Streamlit here.
 
 Maps use MapLibre traces (``Choroplethmap``, ``Scattermap``) on the
-``white-bg`` style with our own polygons, so they draw with no internet:
-plotly's ``geo`` traces fetch a base map from a CDN and stay blank offline.
+a white style with our own polygons, so they draw with no internet: plotly's
+``geo`` traces fetch a base map from a CDN and stay blank offline. Area names are
+MapLibre text drawn with glyphs the app serves itself (``MAP_STYLE``,
+scripts/make_glyphs.py): the "white-bg" style would fetch them from a font CDN.
 Colours follow the Okabe–Ito palette (safe for colour-blind readers).
 """
 
@@ -32,6 +34,29 @@ FONT = dict(family="Source Sans Pro, sans-serif", size=13)
 AREA_SCALE = [[0, "#fbf8f1"], [0.5, "#efe2c4"], [1, "#d8bd8a"]]  # light: group colours on top stay apart
 MAP_GROUPS = 7  # groups with their own colour on the map; the rest are "Other groups"
 MAP_CENTRE = {"lat": 31.6, "lon": 68.6}
+LABEL_FONT = "DashboardSans"  # dashboard/static/glyphs/<LABEL_FONT>/0-255.pbf
+# "white-bg" as plotly defines it, with the glyphs from the app's own static files
+# (Streamlit serves dashboard/static at app/static; relative, so any baseUrlPath works).
+# A URL rather than the style itself: plotly re-applies an object style on every
+# update, and MapLibre's diff of it fails ("Map error.").
+MAP_STYLE = "app/static/map-style.json"
+
+
+def map_layout(centre: dict | None, zoom: float) -> dict:
+    """``layout.map`` for every map: the offline style, centre ({lat, lon} degrees) and zoom."""
+    return dict(style=MAP_STYLE, center=centre or MAP_CENTRE, zoom=zoom)
+
+
+def add_labels(fig: go.Figure, labels: pd.DataFrame | None) -> None:
+    """Area names as map text. ``labels``: name, latitude, longitude (degrees). MapLibre
+    hides a label that would overlap another, so dense layers stay readable."""
+    if labels is None or labels.empty:
+        return
+    fig.add_trace(go.Scattermap(
+        lat=labels["latitude"], lon=labels["longitude"], mode="text", text=esc(labels["name"]),
+        textfont=dict(family=LABEL_FONT, size=12, color="#3a3a3a"), hoverinfo="skip", showlegend=False,
+        name="Area names",
+    ))
 
 
 def esc(values):
@@ -225,6 +250,7 @@ def incident_map(
     centre: dict | None = None,
     zoom: float = 4.6,
     height: int = 640,
+    area_labels: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Areas shaded by ``metric`` and incidents as points, drawn offline.
 
@@ -245,6 +271,7 @@ def incident_map(
         hovertemplate=f"<b>%{{text}}</b><br>{label}: %{{z:,}}<extra></extra>", name=label,
         showlegend=False,
     ))
+    add_labels(fig, area_labels)  # under the points
     if len(points) and not aggregated:
         _add_incident_points(fig, points, colours or {})
     elif len(points):
@@ -256,7 +283,7 @@ def incident_map(
             hovertemplate="%{customdata[0]:,} incidents in this 0.25° cell<br>%{customdata[1]:,} killed<extra></extra>",
         ))
     fig.update_layout(
-        map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
+        map=map_layout(centre, zoom),
         margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT,
         legend=dict(orientation="h", yanchor="top", y=0.99, xanchor="left", x=0.01,
                     bgcolor="rgba(255,255,255,0.85)", title=dict(text="Group")),
@@ -398,7 +425,8 @@ BAND_SHORT = {"Increase (>25%)": "up >25%", "Moderate increase (10–25%)": "up 
 
 def category_map(areas_geojson: dict, values: pd.DataFrame, category: pd.Series, colours: dict[str, str],
                  labels: dict[str, str], *, title: str, customdata, hovertemplate: str, key: str = "iso_3166_2",
-                 centre: dict | None = None, zoom: float = 4.3, height: int = 520) -> go.Figure:
+                 centre: dict | None = None, zoom: float = 4.3, height: int = 520,
+                 area_labels: pd.DataFrame | None = None) -> go.Figure:
     """Areas coloured by a category (one colour step each, in the order of ``colours``),
     drawn offline (MapLibre, white-bg, our own polygons). ``values``: id, name; an
     unknown category takes the last colour; ``labels``: the colour bar's words."""
@@ -414,18 +442,18 @@ def category_map(areas_geojson: dict, values: pd.DataFrame, category: pd.Series,
                       ticktext=[esc(labels[c]) for c in names], thickness=12, len=0.9),
         hovertemplate=hovertemplate,
     ))
-    fig.update_layout(map=dict(style="white-bg", center=centre or MAP_CENTRE, zoom=zoom),
-                      margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT)
+    add_labels(fig, area_labels)
+    fig.update_layout(map=map_layout(centre, zoom), margin=dict(l=0, r=0, t=0, b=0), height=height, font=FONT)
     return fig
 
 
 def band_map(areas_geojson: dict, values: pd.DataFrame, *, key: str = "iso_3166_2", centre: dict | None = None,
-             zoom: float = 4.3, height: int = 520) -> go.Figure:
+             zoom: float = 4.3, height: int = 520, area_labels: pd.DataFrame | None = None) -> go.Figure:
     """Areas coloured by their change band. ``values``: id, name, band, incidents, baseline_incidents."""
     custom = np.column_stack([esc(values["band"]), values["incidents"].fillna(0).astype(int),
                               values["baseline_incidents"].fillna(0).round(1)])
     return category_map(areas_geojson, values, values["band"], BAND_COLOURS, BAND_SHORT, title="Change",
-                        customdata=custom, key=key, centre=centre, zoom=zoom, height=height,
+                        customdata=custom, key=key, centre=centre, zoom=zoom, height=height, area_labels=area_labels,
                         hovertemplate="<b>%{text}</b><br>%{customdata[0]}<br>latest: %{customdata[1]}, "
                                       "baseline mean: %{customdata[2]}<extra></extra>")
 
@@ -494,7 +522,8 @@ CONTEST_COLOURS = {"both": "#CC79A7", "A only": "#D55E00", "B only": "#0072B2", 
 
 
 def contest_map(areas_geojson: dict, values: pd.DataFrame, sides: tuple[str, str], *, key: str = "iso_3166_2",
-                centre: dict | None = None, zoom: float = 4.3, height: int = 460) -> go.Figure:
+                centre: dict | None = None, zoom: float = 4.3, height: int = 460,
+                area_labels: pd.DataFrame | None = None) -> go.Figure:
     """Areas by who is active there: both groups, one, or neither.
 
     ``values``: id, name, status (both / A only / B only / neither), a, b (attacks)."""
@@ -502,6 +531,6 @@ def contest_map(areas_geojson: dict, values: pd.DataFrame, sides: tuple[str, str
     custom = np.column_stack([values["a"].fillna(0).astype(int), values["b"].fillna(0).astype(int),
                               [esc(sides[0])] * len(values), [esc(sides[1])] * len(values)])
     return category_map(areas_geojson, values, values["status"], CONTEST_COLOURS, labels, title="Active",
-                        customdata=custom, key=key, centre=centre, zoom=zoom, height=height,
+                        customdata=custom, key=key, centre=centre, zoom=zoom, height=height, area_labels=area_labels,
                         hovertemplate="<b>%{text}</b><br>%{customdata[2]}: %{customdata[0]}, "
                                       "%{customdata[3]}: %{customdata[1]}<extra></extra>")

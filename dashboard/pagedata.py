@@ -226,7 +226,7 @@ def map_page(a: Answers, f: Filter, *, level: str = "province", metric: str = "i
         drawn, aggregated = values.iloc[0:0], False
     fig = figures.incident_map(geojson, values[["id", "name", "value"]], drawn, metric=metric, key=key,
                                aggregated=aggregated, colours=a.ask_store("group_colours"),
-                               centre=centre, zoom=zoom)
+                               centre=centre, zoom=zoom, area_labels=area_labels(level, f))
     approx = int(drawn["location_approximate"].fillna(False).sum()) if len(drawn) and not aggregated else 0
     return MapData(fig, a.ask("district_summary", f), 0 if aggregated else len(drawn), approx, aggregated,
                    level, covered, a.ask_store("boundaries_in_sync") if shapes.has_districts() else True)
@@ -437,10 +437,21 @@ def _band_map(table: pd.DataFrame, level: str, f: Filter) -> go.Figure:
         index, geojson, key = shapes.province_index(), shapes.province_geojson(), "iso_3166_2"
         values = index.merge(every, on=["country", "province"], how="left")
         values["name"] = values["province"] + ", " + values["country"]
-        centre, zoom = shapes.map_view(list(f.provinces), height=520, width=260)  # a third of the page, less the colour bar if f.provinces else (None, 4.3)
+        # a third of the page, less the colour bar
+        centre, zoom = shapes.map_view(list(f.provinces), height=520, width=260) if f.provinces else (None, 4.3)
     values["band"] = values["band"].fillna("No activity")
     return figures.band_map(geojson, values[["id", "name", "band", "incidents", "baseline_incidents"]], key=key,
-                            centre=centre, zoom=zoom)
+                            centre=centre, zoom=zoom, area_labels=area_labels(level, f))
+
+
+def area_labels(level: str, f: Filter) -> pd.DataFrame:
+    """The names a map writes on its areas: districts (of the chosen provinces, when
+    any) where the map shades districts, else provinces."""
+    if level == "district" and shapes.has_districts():
+        labels = shapes.district_labels()
+        chosen = labels[labels["province"].isin(f.provinces)]
+        return chosen if len(chosen) else labels
+    return shapes.province_labels()
 
 
 # --- rivalry -----------------------------------------------------------------------------
@@ -533,7 +544,7 @@ def rivalry(a: Answers, f: Filter, *, side_a: str = "TTP", side_b: str = "ISKP",
         figures.severity_chart(m["severity"], sides, colours, f"Killed per attack, per {freq}"),
         m["severity"], m["targets"],
         figures.contest_map(geojson, values[["id", "name", "status", "a", "b"]], sides, key=key, centre=centre,
-                            zoom=zoom),
+                            zoom=zoom, area_labels=area_labels(level, f)),
         areas[areas["both"]] if len(areas) else areas, m["overlap"],
     )
 

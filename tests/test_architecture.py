@@ -142,3 +142,14 @@ def test_pages_hold_layout_only():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\s", text), path.name
         assert "import queries" not in text and "state.cursor" not in text, path.name
+
+
+def test_every_table_shows_a_dash_not_none_where_a_value_is_missing():
+    """Tables go through ``ui.widgets.table`` (a placeholder for missing cells): a bare
+    ``st.dataframe`` would print "None" in an Injured column the source left empty."""
+    from dashboard.ui import widgets
+
+    bare = [path.name for path in sorted((PACKAGE / "views").glob("*.py"))
+            if "st.dataframe(" in path.read_text(encoding="utf-8")]
+    assert bare == []
+    assert widgets.MISSING not in ("", "None", "nan")

@@ -24,9 +24,28 @@ def areas():
 
 
 def test_map_uses_offline_maplibre_traces_on_a_blank_style():
-    fig = figures.incident_map(shapes.province_geojson(), areas(), points(3))
+    fig = figures.incident_map(shapes.province_geojson(), areas(), points(3), area_labels=shapes.province_labels())
     assert {t.type for t in fig.data} == {"choroplethmap", "scattermap"}
-    assert fig.layout.map.style == "white-bg"
+    assert fig.layout.map.style == figures.MAP_STYLE == "app/static/map-style.json"  # served by the app
+    labels = next(t for t in fig.data if t.name == "Area names")
+    assert "Khyber Pakhtunkhwa" in labels.text and labels.textfont.family == figures.LABEL_FONT
+
+
+def test_the_label_glyphs_the_map_asks_for_are_in_the_app():
+    """The style has no tile source and asks ``glyphs`` for the font stack and range, both
+    from dashboard/static (served at app/static): no tile server, no font CDN."""
+    import json
+
+    from dashboard.config import REPO_ROOT
+
+    static = REPO_ROOT / "dashboard" / "static"
+    style = json.loads((static / figures.MAP_STYLE.removeprefix("app/static/")).read_text())
+    assert style["sources"] == {} and [layer["type"] for layer in style["layers"]] == ["background"]
+    path = static / style["glyphs"].removeprefix("app/static/").format(fontstack=figures.LABEL_FONT, range="0-255")
+    data = path.read_bytes()
+    assert len(data) > 20_000 and figures.LABEL_FONT.encode() in data[:40]
+    config = (REPO_ROOT / ".streamlit" / "config.toml").read_text()
+    assert "enableStaticServing = true" in config
 
 
 def test_map_payload_stays_under_400_kb_at_the_point_limit():

@@ -24,6 +24,27 @@ def province_index() -> pd.DataFrame:
     return pd.DataFrame({"country": gdf["country"], "province": gdf["province"], "id": gdf["iso_3166_2"]})
 
 
+@lru_cache(maxsize=1)
+def province_labels() -> pd.DataFrame:
+    """name, latitude, longitude (degrees, a point inside each province) for the map's labels."""
+    gdf = load_provinces()
+    points = gdf.geometry.representative_point()
+    return pd.DataFrame({"name": gdf["province"].to_numpy(), "latitude": points.y.round(4).to_numpy(),
+                         "longitude": points.x.round(4).to_numpy()})
+
+
+def district_labels() -> pd.DataFrame:
+    """name, latitude, longitude (degrees, a point inside each district) of the added districts."""
+    from shapely.geometry import shape
+
+    rows = []
+    for f in district_geojson()["features"]:
+        point = shape(f["geometry"]).representative_point()
+        rows.append({"name": f["properties"]["district"], "province": f["properties"]["province"],
+                     "latitude": round(point.y, 4), "longitude": round(point.x, 4)})
+    return pd.DataFrame(rows, columns=["name", "province", "latitude", "longitude"])
+
+
 # --- districts (only when the analyst has added district boundaries) -------------
 def has_districts() -> bool:
     """True when district boundaries have been added (``python -m dashboard boundaries add``)."""

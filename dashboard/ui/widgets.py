@@ -35,6 +35,14 @@ def chosen(key: str, default):
     return default if value is None else value
 
 
+MISSING = "–"  # what a table cell shows where the source gives no value (never "None" or "nan")
+
+
+def table(data, **kwargs):
+    """``st.dataframe`` with "–" in cells without a value; every table of the app is drawn here."""
+    return st.dataframe(data, placeholder=MISSING, **kwargs)
+
+
 def incident_list(shown: pd.DataFrame, height: int | None = None, key: str | None = None,
                   selectable: bool = False):
     """``st.dataframe`` of incident rows already made readable (``pagedata.shown``), in
@@ -48,7 +56,7 @@ def incident_list(shown: pd.DataFrame, height: int | None = None, key: str | Non
         kwargs["height"] = height
     if selectable:
         kwargs.update(on_select="rerun", selection_mode="single-row", key=key)
-    return st.dataframe(shown, **kwargs)
+    return table(shown, **kwargs)
 
 
 def empty_state() -> None:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import pagedata
-from dashboard.ui import state
+from dashboard.ui import state, widgets
 
 st.title("About the data")
 d = pagedata.about(state.answers())
@@ -13,7 +13,7 @@ if d.first:
     st.caption(f"From {d.first:%d %b %Y} to {d.last:%d %b %Y}.")
 
 st.subheader("Coverage by dataset and country")
-st.dataframe(
+widgets.table(
     cov, hide_index=True, width="stretch",
     column_config={
         "origin": "Dataset", "country": "Country", "incidents": "Incidents",
@@ -40,14 +40,14 @@ st.markdown(
 )
 
 st.subheader("Groups")
-st.dataframe(
+widgets.table(
     d.groups, hide_index=True, width="stretch",
     column_order=["group_id", "name", "parent_id", "incidents", "note"],
     column_config={"group_id": "Short name", "name": "Name", "parent_id": "Part of",
                    "incidents": "Incidents linked", "note": st.column_config.TextColumn("Note", width="large")},
 )
 st.subheader("Milestones used as timeline annotations")
-st.dataframe(d.milestones, hide_index=True, width="stretch",
+widgets.table(d.milestones, hide_index=True, width="stretch",
              column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
                             "date_precision": "Precision", "label": "Milestone",
                             "source_url": st.column_config.LinkColumn("Source")})

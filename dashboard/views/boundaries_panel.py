@@ -17,7 +17,7 @@ from dashboard.geo import district_store
 from dashboard.geo import boundary_files as F
 from dashboard.geo import boundary_registry as R
 from dashboard.safe_text import md
-from dashboard.ui import state
+from dashboard.ui import state, widgets
 
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip", "parquet", "geoparquet"]
 _MESSAGE = "_boundaries_message"
@@ -47,7 +47,7 @@ def render() -> None:
 
     entries = R.registry()
     if entries:
-        st.dataframe(
+        widgets.table(
             pd.DataFrame([{
                 "Country": m["country"], "Districts": m["districts"], "File": m["source"],
                 "Name field": m["name_field"], "Added": m["added_at"],

@@ -40,7 +40,7 @@ with left:
     st.subheader("By area and group")
     st.caption("Click a row to filter every page to that area.")
     shown = d.table[[d.level, "group"] + pagedata.CHANGE_COLUMNS]
-    picked = st.dataframe(
+    picked = widgets.table(
         shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)), on_select="rerun",
         selection_mode="single-row",
         key=f"ch_table_{period}_{f.query_string()}",  # a new selection starts with no row picked
@@ -70,7 +70,7 @@ st.subheader("Firsts")
 if d.firsts.empty:
     st.info(f"Nothing happened for the first time in {md(w.describe())}.", icon=":material/info:")
 else:
-    st.dataframe(d.firsts, hide_index=True, width="stretch",
+    widgets.table(d.firsts, hide_index=True, width="stretch",
                  column_config={"kind": "What", "group": "Group", "area": "Where",
                                 "date": st.column_config.DateColumn("From", format="YYYY-MM-DD"), "what": "Detail"})
 

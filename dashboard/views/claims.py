@@ -32,7 +32,7 @@ st.subheader("Claimed by a group other than the one first suspected")
 if d.mismatches is None or d.mismatches.empty:
     st.info("None in the selection.", icon=":material/check:")
 else:
-    st.dataframe(
+    widgets.table(
         d.mismatches, hide_index=True, width="stretch",
         column_config={
             "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
@@ -46,7 +46,7 @@ else:
 st.subheader("Days from attack to claim")
 st.plotly_chart(d.delays_figure, width="stretch", config={"displaylogo": False})
 if d.delays is not None:
-    st.dataframe(d.delays.rename(columns={"group": "Group", "claims": "Dated claims", "median": "Median days",
+    widgets.table(d.delays.rename(columns={"group": "Group", "claims": "Dated claims", "median": "Median days",
                                           "max": "Longest (days)"}), hide_index=True)
     if not d.delay_points:
         st.caption(f"{d.delays['claims'].sum():,} dated claims: each box shows the quartiles and the range; "

@@ -22,7 +22,7 @@ from dashboard.ingest.pipeline import ingest_info, preview
 from dashboard.ingest.write import remove_batch
 from dashboard.store.schema import ATTRIBUTION_KINDS
 from dashboard.safe_text import md
-from dashboard.ui import state
+from dashboard.ui import state, widgets
 
 TEMPLATE = config.REPO_ROOT / "data" / "templates" / "native_template.csv"
 MAX_DOWNLOAD = 50 * 2**20
@@ -34,7 +34,7 @@ PRECISIONS = ("day", "week", "month", "year")
 def _table(df, **kwargs) -> None:
     """st.dataframe with formula-like cells neutralised: its toolbar can download
     the table as CSV, and a cell such as '=1+1' must not leave unescaped."""
-    st.dataframe(safe_frame(df), hide_index=True, width="stretch", **kwargs)
+    widgets.table(safe_frame(df), hide_index=True, width="stretch", **kwargs)
 
 
 def _size(n: int) -> str:

@@ -85,7 +85,7 @@ elif d.detail is not None:
     if events.empty:
         st.text("No claim, denial or suspicion recorded.")
     else:
-        st.dataframe(
+        widgets.table(
             events, hide_index=True, width="stretch",
             column_order=["seq", "kind", "group_id", "group_as_written", "stated_by", "channel", "statement_date", "note"],
             column_config={
@@ -98,7 +98,7 @@ elif d.detail is not None:
     st.markdown("**Sources**")
     urls = [u for u in (detail["source_urls"] if detail["source_urls"] is not None else []) if safe_url(u)]
     if urls:
-        st.dataframe(pd.DataFrame({"url": urls}), hide_index=True, width="stretch",
+        widgets.table(pd.DataFrame({"url": urls}), hide_index=True, width="stretch",
                      column_config={"url": st.column_config.LinkColumn("Source")})
     else:
         st.text("No source URL recorded.")

@@ -49,14 +49,14 @@ st.caption("Each bar is the two groups' attacks (or killed) in the period; hover
 
 st.header("2. Severity and tactics")
 st.plotly_chart(d.severity_figure, width="stretch", config={"displaylogo": False})
-st.dataframe(d.severity, hide_index=True, width="stretch", column_config={
+widgets.table(d.severity, hide_index=True, width="stretch", column_config={
     "side": "Group", "period": st.column_config.DateColumn("Period from", format="YYYY-MM-DD"), "attacks": "Attacks",
     "median_killed": "Median killed", "q1_killed": "Q1", "q3_killed": "Q3",
     "suicide_share": st.column_config.NumberColumn("Suicide attacks", format="percent"),
     "mass_casualty_share": st.column_config.NumberColumn("10+ killed", format="percent")})
 
 st.header("3. Targets")
-st.dataframe(d.targets, hide_index=True, width="stretch", column_config={
+widgets.table(d.targets, hide_index=True, width="stretch", column_config={
     "side": "Group", "category": "Target", "attacks": "Attacks",
     "share": st.column_config.NumberColumn("Share", format="percent"),
     "share_last": st.column_config.NumberColumn("Last period", format="percent"),
@@ -71,7 +71,7 @@ with b:
     if d.areas is None or d.areas.empty:
         st.info("None in the selection.", icon=":material/info:")
     else:
-        st.dataframe(d.areas.drop(columns=["both"]), hide_index=True, width="stretch",
+        widgets.table(d.areas.drop(columns=["both"]), hide_index=True, width="stretch",
                      column_config={"country": "Country", "province": "Province", "district": "District"})
     ov = d.overlap
     if m["level"] == "province" and len(f.provinces) == 1:
@@ -79,7 +79,7 @@ with b:
                    "boundaries (Import & manage) to see whether the two groups share districts.")
     if ov is not None and len(ov):
         st.markdown("**Overlap index per period** (1: the two spread their attacks alike; 0: they never meet)")
-        st.dataframe(blank(ov), hide_index=True, width="stretch",
+        widgets.table(blank(ov), hide_index=True, width="stretch",
                      column_config={"period": st.column_config.DateColumn("Period from", format="YYYY-MM-DD"),
                                     "overlap": "Overlap", "areas_a": f"Areas with {side_a}",
                                     "areas_b": f"Areas with {side_b}", "shared_areas": "Shared areas"})
@@ -87,7 +87,7 @@ with b:
 st.header("5. Claim competition")
 claims = m["claims"]
 rows = [{"group": s, **claims[s]} for s in (side_a, side_b)]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
     "group": "Group", "attacks": "Attacks", "claimed": "Claimed",
     "share_claimed": st.column_config.NumberColumn("Share claimed", format="percent"),
     "median_days_to_claim": "Median days to claim",
@@ -96,7 +96,7 @@ st.caption(f"Incidents both groups claimed: {claims['competing_claims']:,}.")
 
 st.header("6. Sequences and lead–lag")
 ttn = m["time_to_next"]
-st.dataframe(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in ttn.items()])), hide_index=True,
+widgets.table(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in ttn.items()])), hide_index=True,
              width="stretch",
              column_config={"direction": "Attack → the other's next attack in the same area",
                             "attacks": "Attacks", "followed": "Followed at all", "median_days": "Median days",
@@ -109,7 +109,7 @@ st.plotly_chart(lead_lag.correlation_figure, width="stretch", config={"displaylo
 st.caption("Bars outside the dotted band (±1.96/√weeks) are correlations unlikely under no relation at all.")
 gr = lead_lag.models["granger"]
 if gr:
-    st.dataframe(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in gr.items()])), hide_index=True,
+    widgets.table(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in gr.items()])), hide_index=True,
                  width="stretch",
                  column_config={"direction": "Granger test (weekly)", "p_value": "p-value",
                                 "lag_weeks": "Lag (weeks)", "declined": "Not run because"})
@@ -124,7 +124,7 @@ else:
     table = pd.DataFrame([{"direction": arrow(k), **v} for k, v in h["excitation"].items()])
     if not h["replicates"]:
         table = table.drop(columns=["low", "high"])
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
+    widgets.table(table, hide_index=True, width="stretch", column_config={
         "direction": "From → to", "estimate": "Attacks set off per attack", "low": "95 % low", "high": "95 % high"})
     for sentence in h["sentences"].values():
         st.markdown(md(sentence))
