@@ -382,6 +382,11 @@ class ChangesData(PageData):
         """Every figure the page shows, with stable keys (``python -m dashboard changes --json``)."""
         w = self.window
 
+        def records(frame: pd.DataFrame) -> list[dict]:
+            out = frame.astype(object).where(frame.notna(), None)
+            return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+                    for row in out.to_dict(orient="records")]
+
         return {
             "period": w.period, "as_of": w.as_of.isoformat(), "latest": {"start": w.latest.isoformat(),
                                                                         "end": w.latest_end.isoformat()},
@@ -479,12 +484,6 @@ class RivalryData(PageData):
         """Every descriptive figure the page shows, with stable keys (``python -m
         dashboard rivalry --json`` adds ``LeadLagData.as_json``)."""
         m = self.measures
-
-        def records(frame: pd.DataFrame) -> list[dict]:
-            out = frame.astype(object).where(frame.notna(), None)
-            return [{k: (v.isoformat()[:10] if hasattr(v, "isoformat") else
-                         (bool(v) if isinstance(v, (bool, np.bool_)) else v)) for k, v in row.items()}
-                    for row in out.to_dict(orient="records")]
 
         return {
             "sides": list(m["sides"]), "freq": m["freq"], "level": m["level"], "incidents": m["incidents"],
