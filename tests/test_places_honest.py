@@ -99,3 +99,14 @@ def test_a_store_from_before_splits_its_composite_districts(tmp_path):
         assert con.execute("SELECT count(*) FROM incident_groups WHERE district LIKE '%/%'").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def test_the_incidents_table_shows_a_dash_not_none_for_an_unknown_injured_count(store):
+    """Streamlit prints "None" in an empty cell unless told otherwise; the table is told "–"."""
+    from tests.helpers.apptest import open_page
+
+    at = open_page("views/incidents.py", group=["ISKP", "TTP"], province="Khyber Pakhtunkhwa",
+                   **{"from": "2023-01-01", "to": "2024-12-31"})
+    table = at.dataframe[0]
+    assert table.value["injured"].isna().any()          # the source gives no figure for some
+    assert table.proto.placeholder == "–"

@@ -76,3 +76,26 @@ def test_incidents_page_lists_the_bajaur_bombing(app):
     metrics = app.metrics()
     assert int(metrics["Killed"].replace(",", "")) > 0
     assert metrics["Claim status"].startswith("Claimed")
+
+
+SELECTION = {"group": ["ISKP", "TTP"], "province": "Khyber Pakhtunkhwa", "from": "2023-01-01", "to": "2024-12-31"}
+
+
+def test_the_download_gives_no_coordinate_its_source_did_not(app):
+    """The selection the new-analyst walk-through used: incidents without coordinates in
+    their source download with empty latitude and longitude and say what the place is
+    known to; the others keep exactly the source's."""
+    from dashboard.config import DEFAULT_DATA
+
+    source = {f"reference:{r['incident_id']}": r for r in
+              csv.DictReader((DEFAULT_DATA / "incidents.csv").open(encoding="utf-8"))}
+    app.goto("/incidents", SELECTION)
+    _, rows = download_csv(app)
+    without = [r for r in rows if not source[r["incident_id"]]["latitude"]]
+    assert len(without) >= 3 and len(rows) == shown_total(app)
+    assert all(r["latitude"] == "" and r["longitude"] == "" for r in without)
+    assert {r["place_known_to"] for r in without} <= {"district", "province"}
+    for r in rows:
+        if source[r["incident_id"]]["latitude"]:
+            assert abs(float(r["latitude"]) - float(source[r["incident_id"]]["latitude"])) < 1e-6
+            assert r["place_known_to"] == "point"

@@ -45,3 +45,22 @@ def test_page_loads_cleanly(app, name, path, title):
 
     app.screenshot(name)
     assert app.app_console_errors() == []
+
+
+TICKS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')].map(el => {
+    const y = el._fullLayout && el._fullLayout.yaxis;
+    return y && y.type === 'linear' ? {title: (y.title && y.title.text) || '', ticks: (y._vals || []).map(v => v.x)} : null;
+}).filter(Boolean)"""
+
+
+def test_count_axes_tick_whole_numbers(app):
+    """ISKP in one province over two years: a few incidents a quarter, where plotly on its
+    own ticks 0.5, 1.5 … A count axis shows whole numbers only."""
+    app.goto("/timeline", {"group": "ISKP", "province": "Khyber Pakhtunkhwa", "from": "2023-01-01",
+                           "to": "2024-12-31"})
+    app.page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot')
+    axes = app.page.evaluate(TICKS)
+    counts = [a for a in axes if a["title"] in ("Incidents", "Killed", "Injured", "")]
+    assert counts, axes
+    for axis in counts:
+        assert axis["ticks"] and all(float(t).is_integer() for t in axis["ticks"]), axis
