@@ -243,19 +243,29 @@ class BasisDim(ChoiceDim):
 
 
 @dataclass(frozen=True)
-class MinKilledDim(Dimension):
+class WholeNumberDim(Dimension):
+    """One whole number from ``low`` to ``high``; ``rule`` says so in the notice."""
+
+    low: int = 0
+    high: int = 1_000_000
+    rule: str = "a whole number of 0 or more"
+
     def parse(self, values, vocab, notices):
         text = self.one(values, notices)
         if text is None:
             return _UNSET
         try:
             value = int(text)
-            if not 0 <= value <= 1_000_000:
+            if not self.low <= value <= self.high:
                 raise ValueError
         except ValueError:
-            notices.append(f"Ignored min_killed '{_short(text)}': use a whole number of 0 or more.")
+            notices.append(f"Ignored {self.key} '{_short(text)}': use {self.rule}.")
             return _UNSET
         return value
+
+
+@dataclass(frozen=True)
+class MinKilledDim(WholeNumberDim):
 
     def query(self, value):
         return [str(value)] if value else []
@@ -374,21 +384,12 @@ class NearDim(Dimension):
 
 
 @dataclass(frozen=True)
-class KmDim(Dimension):
+class KmDim(WholeNumberDim):
     """The radius for ``near``, in kilometres (1–``MAX_KM``)."""
 
-    def parse(self, values, vocab, notices):
-        text = self.one(values, notices)
-        if text is None:
-            return _UNSET
-        try:
-            value = int(float(text))
-            if not 1 <= value <= MAX_KM:
-                raise ValueError
-        except ValueError:
-            notices.append(f"Ignored km '{_short(text)}': use a whole number of kilometres from 1 to {MAX_KM}.")
-            return _UNSET
-        return value
+    low: int = 1
+    high: int = MAX_KM
+    rule: str = f"a whole number of kilometres from 1 to {MAX_KM}"
 
     def query(self, value):
         return [str(value)] if value != DEFAULT_KM else []
