@@ -125,6 +125,42 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_loads(store, con, tmp_p
     assert dict(r.skip_reasons) == {"outside Pakistan and Afghanistan (India)": 1}
 
 
+def test_out_of_range_counts_are_rejected_rows_not_a_failed_file(store, con, tmp_path):
+    """One absurd cell (3,000,000,000 killed overflows the column; 1e20) used to abort the
+    whole file; now the row is rejected with its reason and the rest loads."""
+    raw = pd.read_csv(fixture_path("acled_sample.csv"), dtype=str, keep_default_na=False).head(4)
+    raw.loc[0, "fatalities"], raw.loc[1, "fatalities"], raw.loc[2, "fatalities"] = "3000000000", "1e20", "-4"
+    path = tmp_path / "acled_range.csv"
+    raw.to_csv(path, index=False)
+    r = ingest_file(store, path)
+    assert (r.loaded, r.rejected) == (1, 3)
+    reasons = sorted(row["reason"] for row in rejected_rows(r))
+    assert reasons == ["fatalities -4 is negative",
+                       "fatalities 1e20 is out of range (more than 100,000 in one attack)",
+                       "fatalities 3000000000 is out of range (more than 100,000 in one attack)"]
+
+
+@pytest.mark.parametrize("where", ["inside a quoted field", "between fields"])
+def test_a_file_cut_off_mid_row_is_refused_whole(store, con, tmp_path, where):
+    text = fixture_path("acled_sample.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    row = lines[4]
+    cut = row.index('"') + 5 if where == "inside a quoted field" else row.index(",", 40)
+    path = write(tmp_path / "cut.csv", "".join(lines[:4]) + row[:cut])
+    before = counts(con)
+    with pytest.raises(FileRejected) as err:
+        ingest_file(store, path)
+    assert "looks truncated" in str(err.value) and "nothing was imported" in str(err.value)
+    assert counts(con) == before
+
+
+def test_a_complete_file_without_a_final_line_break_loads(store, con, tmp_path):
+    text = fixture_path("acled_sample.csv").read_text(encoding="utf-8")
+    path = write(tmp_path / "whole.csv", text.rstrip("\r\n"))
+    r = ingest_file(store, path, dry_run=True)
+    assert r.read == len(text.strip().splitlines()) - 1 and r.rejected == 0
+
+
 def test_acled_rows_speak_acled_column_names(store, con, tmp_path):
     raw = pd.read_csv(fixture_path("acled_sample.csv"), dtype=str, keep_default_na=False).head(2)
     raw.loc[0, "event_date"] = "31/02/2023"

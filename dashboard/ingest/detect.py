@@ -53,15 +53,16 @@ def column_key(name: object) -> str:
     return str(name).replace("\ufeff", "").strip().lower()
 
 
-def _scan(path: Path) -> tuple[str, int, bool, int | None]:
-    """(sha256, size, whole file is valid UTF-8, offset of the first NUL byte or None),
-    in one pass of 4 MB blocks."""
+def _scan(path: Path) -> tuple[str, int, bool, int | None, int]:
+    """(sha256, size, whole file is valid UTF-8, offset of the first NUL byte or None,
+    number of '"' bytes), in one pass of 4 MB blocks."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8, size, nul = True, 0, None
+    utf8, size, nul, quotes = True, 0, None, 0
     with open(path, "rb") as fh:
         while block := fh.read(BLOCK):
             digest.update(block)
+            quotes += block.count(b'"')
             if nul is None and (at := block.find(b"\x00")) >= 0:
                 nul = size + at
             size += len(block)
@@ -75,7 +76,25 @@ def _scan(path: Path) -> tuple[str, int, bool, int | None]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    return digest.hexdigest(), size, utf8, nul
+    return digest.hexdigest(), size, utf8, nul, quotes
+
+
+def _truncated(path: Path, encoding: str, delimiter: str, columns: int, quotes: int) -> str | None:
+    """Why a CSV looks cut off (a download that stopped mid-row), or None: its last line
+    has no line break and either a quoted field never closes or it has fewer fields
+    than the header. (A complete file may lack the final line break; it is then whole.)"""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, path.stat().st_size - HEAD))
+        tail = fh.read()
+    if tail.endswith((b"\n", b"\r")):
+        return None
+    if quotes % 2:
+        return "it ends inside a quoted field"
+    last = tail.rsplit(b"\n", 1)[-1].decode(encoding, errors="replace")
+    fields = next(csv.reader([last], delimiter=delimiter), [])
+    if len(fields) < columns:
+        return f"its last line ends without a line break after {len(fields)} of {columns} fields"
+    return None
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -223,7 +242,7 @@ def sniff(path: str | Path, fmt: str | None = None) -> FileInfo:
         raise FileRejected(f"no such file: {path}")
     if fmt is not None and fmt not in ADAPTERS:
         raise FileRejected(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    digest, size, utf8, nul = _scan(path)
+    digest, size, utf8, nul, quotes = _scan(path)
     with open(path, "rb") as fh:
         head = fh.read(HEAD)
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
@@ -244,6 +263,10 @@ def sniff(path: str | Path, fmt: str | None = None) -> FileInfo:
                                "nothing was imported")
         raw_columns, delimiter = _csv_header(head, encoding)
         columns = [c.strip() for c in raw_columns]
+        cut = _truncated(path, encoding, delimiter, len(raw_columns), quotes) if encoding != "utf-16" else None
+        if cut:
+            raise FileRejected(f"the file looks truncated ({cut}), like a download that was cut off; "
+                               "nothing was imported. Download it again.")
     detected = detect_format(columns)
     chosen = fmt or detected
     if chosen is None:

@@ -41,6 +41,7 @@ _COUNTRIES = {
 # outside this box cannot belong to a covered incident: usually swapped or mistyped.
 BOX = {"lat": (23.0, 39.5), "lon": (60.0, 78.0)}
 NUMBER_FIELDS = ("killed", "killed_low", "killed_high", "injured")
+MAX_PEOPLE = 100_000  # killed or injured in one attack: above this a cell is an error (the worst known are ~3,000)
 PRECISIONS = ("day", "week", "month", "year")
 LOCATION_PRECISIONS = ("point", "district", "province", "country")
 
@@ -253,7 +254,9 @@ def check(inc: pd.DataFrame, labels: dict[str, str], today: date | None = None):
         rej.add(given & value.isna(), lambda m, f=field, r=raw: label(f) + " '" + r[m] + "' is not a number")
         rej.add(value < 0, lambda m, f=field, r=raw: label(f) + " " + r[m] + " is negative")
         rej.add(value.notna() & (value % 1 != 0), lambda m, f=field, r=raw: label(f) + " " + r[m] + " is not a whole number")
-        ok = value.notna() & (value >= 0) & (value % 1 == 0)
+        rej.add(value > MAX_PEOPLE, lambda m, f=field, r=raw: label(f) + " " + r[m]
+                + f" is out of range (more than {MAX_PEOPLE:,} in one attack)")
+        ok = value.notna() & (value >= 0) & (value % 1 == 0) & (value <= MAX_PEOPLE)
         out[field] = value.where(ok).astype("Float64").round().astype("Int64")
 
     lp = out.get("location_precision")
