@@ -311,6 +311,24 @@ def test_gtd_unknown_day_or_month_keeps_the_precision(store, con, tmp_path):
     assert rows == [("1", "2022-07-15", "day", None), ("2", "2022-07-01", "month", 4), ("3", "2022-01-01", "year", None)]
 
 
+def test_gtd_an_uncertain_claimant_is_a_suspicion_and_codes_read_as_numbers(store, con, tmp_path):
+    """guncertain1 = 1 with claimed = 1 (GTD: "suspected, and a claim was reported") is no
+    claim; codes written "1.0" or " 1" (a spreadsheet's CSV) mean 1, as in the XLSX."""
+    raw = pd.read_csv(fixture("gtd_sample.csv"), dtype=str, keep_default_na=False, encoding="latin-1")
+    raw = raw[raw["gname"] == "Khorasan Chapter of the Islamic State"].head(3).copy()
+    raw["eventid"] = ["9001", "9002", "9003"]
+    raw["gname2"] = raw["gname3"] = ""
+    raw["claimed"] = ["1", "1.0", " 1"]
+    raw["guncertain1"] = ["1", "0.0", "0"]
+    path = tmp_path / "gtd_flags.csv"
+    raw.to_csv(path, index=False, encoding="latin-1", lineterminator="\r\n")
+    assert ingest_file(store, path).loaded == 3
+    assert groups_of(con, "gtd:9001") == {"ISKP": "responsible"}  # suspected, not claimed
+    kinds = con.execute("SELECT kind FROM attribution_events WHERE incident_id = 'gtd:9001'").fetchall()
+    assert kinds == [("suspected",)]
+    assert groups_of(con, "gtd:9002") == groups_of(con, "gtd:9003") == {"ISKP": "claimed"}
+
+
 # --- the same file as XLSX ------------------------------------------------------
 def test_xlsx_export_of_acled_imports_the_same(store, con, tmp_path):
     raw = pd.read_csv(fixture("acled_sample.csv"), dtype=str, keep_default_na=False)

@@ -13,7 +13,9 @@
 - ``gname``, ``gname2``, ``gname3`` -> "suspected" when ``guncertain1-3`` is 1,
   else "attributed", stated by "GTD"; "Unknown" is no group.
 - ``claimed``/``claim2``/``claim3`` = 1 -> a "claimed" event for that group,
-  channel ``claimmode_txt`` (…2, …3); ``compclaim`` = 1 noted as competing claims.
+  channel ``claimmode_txt`` (…2, …3), unless the group is uncertain
+  (``guncertainN`` = 1: then it stays a suspicion); ``compclaim`` = 1 noted as
+  competing claims. Codes read as numbers: "1", " 1" and "1.0" are all 1.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def _int(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce")
 
 
+def _flag(raw: pd.DataFrame, col: str) -> pd.Series:
+    """A GTD yes/no code is 1: "1", " 1" and "1.0" (a CSV saved by a spreadsheet) alike."""
+    return _int(_get(raw, col)).eq(1)
+
+
 def _dates(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(date, precision, text as written) from iyear/imonth/iday."""
     y, m, d = _get(raw, "iyear"), _get(raw, "imonth"), _get(raw, "iday")
@@ -81,7 +88,7 @@ def map_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec = _get(raw, "specificity")
     attack = _get(raw, "attacktype1_txt")
     attack_type = attack.str.lower().map(ATTACK_TYPES).fillna(attack)
-    attack_type = attack_type.where(~((attack_type == "bombing/IED") & (_get(raw, "suicide") == "1")),
+    attack_type = attack_type.where(~((attack_type == "bombing/IED") & _flag(raw, "suicide")),
                                     "suicide bombing")
     target = _get(raw, "targtype1_txt")
     target_key = target.str.lower()
@@ -114,7 +121,7 @@ def map_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def group_events(raw: pd.DataFrame) -> pd.DataFrame:
     """Perpetrator events (attributed/suspected), then claims, per row."""
-    competing = _get(raw, "compclaim") == "1"
+    competing = _flag(raw, "compclaim")
     parts = []
     slots = (("gname", "guncertain1", "claimed", "claimmode_txt"),
              ("gname2", "guncertain2", "claim2", "claimmode2_txt"),
@@ -122,7 +129,7 @@ def group_events(raw: pd.DataFrame) -> pd.DataFrame:
     for order, (name_col, unc_col, claim_col, mode_col) in enumerate(slots):
         names = _get(raw, name_col)
         known = (names != "") & (names.str.lower() != "unknown")
-        uncertain = _get(raw, unc_col) == "1"
+        uncertain = _flag(raw, unc_col)
         parts.append(pd.DataFrame({
             "_row": raw.index[known], "group_as_written": names[known].to_numpy(),
             "kind": uncertain[known].map({True: "suspected", False: "attributed"}).to_numpy(),
@@ -130,7 +137,8 @@ def group_events(raw: pd.DataFrame) -> pd.DataFrame:
             "note": f"GTD {name_col}",
             "order": order,
         }))
-        claimed = known & (_get(raw, claim_col) == "1")
+        # An uncertain perpetrator is a suspicion, even with the claim flag set: never a claim.
+        claimed = known & _flag(raw, claim_col) & ~uncertain
         note = pd.Series("claim recorded by GTD", index=raw.index).where(
             ~competing, "claim recorded by GTD; competing claims")
         parts.append(pd.DataFrame({
