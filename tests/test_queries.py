@@ -137,6 +137,16 @@ def test_mismatch_lists_claims_by_a_group_other_than_the_first_suspect(small):
     assert m.iloc[0]["first_suspected"] == "TTP" and m.iloc[0]["claimed_by"] == "ISKP"
 
 
+def test_a_suspicion_of_is_and_a_claim_by_iskp_is_no_mismatch(small_store):
+    """IS, ISKP and ISPP are one family (groups.csv): officials blaming "IS" and ISKP
+    claiming agree; blaming the TTP and ISKP claiming (incident a) does not."""
+    inc = pd.DataFrame([incident("f", "2024-02-01", "Kabul", 4), incident("g", "2024-02-02", "Kabul", 2)])
+    ev = pd.DataFrame([event("f", 1, "IS", "suspected"), event("f", 2, "ISKP", "claimed", date(2024, 2, 2)),
+                       event("g", 1, "ISPP", "suspected"), event("g", 2, "TTP", "claimed", date(2024, 2, 3))])
+    write_batch(small_store, "synthetic", inc, ev, file_name="synthetic-2")
+    assert ids(queries.claim_mismatches(small_store.cursor(), Filter())) == ["a", "g"]
+
+
 def test_days_from_attack_to_claim(small):
     claims, summary = queries.claim_delays(small, Filter())
     assert claims.set_index("claimant")["days"].to_dict() == {"ISKP": 1, "JuA": 0}

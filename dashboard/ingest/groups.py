@@ -18,7 +18,7 @@ from ..store.derive import refresh_attribution, refresh_group_roots
 from .normalise import alias_key, resolver
 
 UNCERTAIN = re.compile(r"\band/or\b", re.I)
-GROUP_COLUMNS = ["group_id", "name", "parent_id", "colour", "note"]
+GROUP_COLUMNS = ["group_id", "name", "parent_id", "colour", "note", "family"]
 
 
 class AliasError(ValueError):

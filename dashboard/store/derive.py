@@ -1,6 +1,8 @@
 """Derived tables, recomputed after every write (inside the writer's transaction).
 
-``group_roots``: each group's top-level parent (JuA -> TTP).
+``group_roots``: each group's top-level parent (JuA -> TTP) and family: groups that
+are branches of one movement (``groups.family``: IS, ISKP and ISPP are the Islamic
+State's), so that officials suspecting "IS" and ISKP claiming is no mismatch.
 ``incident_groups``: one row per (incident, group) with the group's standing:
 
 - ``claimed``: the group claimed the attack and did not later deny it (a group's
@@ -42,22 +44,25 @@ from .schema import _INCIDENT_FACTS
 FACTS = [c.split()[0] for c in _INCIDENT_FACTS] + ["precise"]  # precise: schema migration 7
 _K_FACTS = ", ".join(f"k.{c}" for c in FACTS)
 
-DERIVED_VERSION = "7"  # bump when the derived tables are computed differently
+DERIVED_VERSION = "8"  # bump when the derived tables are computed differently
 
 
 def refresh_group_roots(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute ``group_roots`` from ``groups.parent_id`` (cycles are cut)."""
-    parents = dict(con.execute("SELECT group_id, parent_id FROM groups").fetchall())
+    listed = con.execute("SELECT group_id, parent_id, family FROM groups").fetchall()
+    parents = {g: p for g, p, _ in listed}
+    families = {g: f for g, _, f in listed}
     rows = []
     for group in parents:
         root, seen = group, {group}
         while parents.get(root) and parents[root] in parents and parents[root] not in seen:
             root = parents[root]
             seen.add(root)
-        rows.append((group, root))
-    con.execute("CREATE OR REPLACE TABLE group_roots (group_id VARCHAR PRIMARY KEY, root_id VARCHAR)")
+        rows.append((group, root, families.get(root) or families.get(group) or root))
+    con.execute("CREATE OR REPLACE TABLE group_roots (group_id VARCHAR PRIMARY KEY, root_id VARCHAR, "
+                "family_id VARCHAR)")
     if rows:
-        con.executemany("INSERT INTO group_roots VALUES (?, ?)", rows)
+        con.executemany("INSERT INTO group_roots VALUES (?, ?, ?)", rows)
 
 
 _STANDING = """
@@ -92,8 +97,8 @@ WITH g AS (
            string_agg(group_id, ', ' ORDER BY group_id) FILTER (WHERE claimed) AS claimed_by,
            string_agg(group_id, ', ' ORDER BY group_id) FILTER (WHERE responsible AND NOT claimed) AS attributed_to,
            string_agg(group_id, ', ' ORDER BY group_id) FILTER (WHERE denied) AS denied_by,
-           list(DISTINCT root_id) FILTER (WHERE claimed) AS claimed_roots
-    FROM incident_groups WHERE TRUE {scope}
+           list(DISTINCT coalesce(gr.family_id, incident_groups.root_id)) FILTER (WHERE claimed) AS claimed_families
+    FROM incident_groups LEFT JOIN group_roots gr USING (group_id) WHERE TRUE {scope}
     GROUP BY incident_id
 ), e AS (
     SELECT incident_id,
@@ -109,7 +114,7 @@ SELECT k.incident_id,
        g.claimed_by, g.attributed_to, g.denied_by, e.first_suspected, e.first_claim_date,
        k.incident_key, {facts},
        coalesce(e.first_suspected IS NOT NULL AND g.claimed_by IS NOT NULL
-                AND NOT list_contains(g.claimed_roots, coalesce(fr.root_id, e.first_suspected)), FALSE) AS mismatch
+                AND NOT list_contains(g.claimed_families, coalesce(fr.family_id, e.first_suspected)), FALSE) AS mismatch
 FROM incidents k
 LEFT JOIN g USING (incident_id)
 LEFT JOIN e USING (incident_id)

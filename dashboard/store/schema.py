@@ -260,6 +260,11 @@ MIGRATIONS.append([
                             district = trim(split_part(district, '/', 1))
        WHERE district LIKE '%/%' AND trim(split_part(district, '/', 1)) <> ''""",
 ])
+# 10: ``groups.family``: branches of one movement (IS, ISKP, ISPP), so that a suspicion of
+# one and a claim by another is no mismatch (derive.group_roots.family_id).
+MIGRATIONS.append([
+    "ALTER TABLE groups ADD COLUMN family VARCHAR",
+])
 PRECISE_SQL = ("coalesce(date_precision = 'day' AND location_precision = 'point' "
                "AND NOT coalesce(location_approximate, FALSE), FALSE)")
 
