@@ -489,7 +489,7 @@ class RivalryData(PageData):
             "sides": list(m["sides"]), "freq": m["freq"], "level": m["level"], "incidents": m["incidents"],
             "share": _records(m["share"]), "severity": _records(m["severity"]), "targets": _records(m["targets"]),
             "geography": {"areas": _records(m["areas"]), "overlap": _records(m["overlap"])},
-            "claims": m["claims"],
+            "claims": m["claims"], "branch_not_specified": m.get("branch_not_specified", {}),
             "sequences": {"time_to_next": m["time_to_next"]},
             "thresholds": {"mass_casualty_killed": rivalry_.MASS_CASUALTY, "min_events": rivalry_.MIN_EVENTS,
                            "min_weeks": rivalry_.MIN_WEEKS},

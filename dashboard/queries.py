@@ -904,12 +904,19 @@ def rivalry_measures(con: duckdb.DuckDBPyConnection, f: Filter, a: str = "TTP", 
     sides_sql, params = _rivalry_sides(f, a, b)
     parts = rivalry_summary(con, sides_sql, params, a, b, freq, level)
     areas, overlap = R.geography(parts.get("area"), level, sides)
+    rows, row_params = _rows(f.with_(groups=()), "incident_groups", "g")
+    unspecified = con.execute(
+        f"""SELECT g.group_id, count(DISTINCT g.incident_key) {rows} AND g.{_flag(f)}
+            AND g.group_id IN (SELECT group_id FROM groups WHERE name ILIKE '%(branch not specified)%')
+            AND NOT list_contains(?, g.root_id) GROUP BY ALL ORDER BY 1""", row_params + [list(sides)]).fetchall()
     return {
         "sides": sides, "freq": freq, "level": level, "incidents": R.incidents(parts.get("period"), sides),
         "share": R.share(parts.get("period"), sides), "severity": R.severity(parts.get("period")),
         "targets": R.targets(parts.get("target")), "areas": areas, "overlap": overlap,
         "claims": R.claims(parts.get("claims"), parts.get("competing"), sides),
         "time_to_next": R.time_to_next(parts.get("gap"), sides),
+        # incidents of a group whose branch the data does not give (IS): counted for neither side
+        "branch_not_specified": {g: int(n) for g, n in unspecified},
     }
 
 

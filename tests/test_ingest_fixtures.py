@@ -221,8 +221,14 @@ def test_ucdp_sides_precision_and_names(store, con):
     assert (first["province"], first["district"]) == ("Islamabad Capital Territory", "Islamabad")
     assert (first["killed"], first["killed_low"], first["killed_high"]) == (1, 1, 1)
     assert list(first["source_urls"]) == EMBEDDED.loc["R022", "source_urls"].split(" | ")
-    # UCDP's "IS" is IS (branch not specified), not ISKP; low/high from the embedded killed_note
+    # UCDP's "IS": in Pakistan IS (branch not specified); in Afghanistan ISKP, by the
+    # shipped actor rule, which the import summary reports
     assert groups_of(con, "ucdp:9900026") == {"IS": "responsible"}
+    assert groups_of(con, "ucdp:9900027") == {"ISKP": "responsible"}  # Kabul, 2022-04-19
+    assert 'actor rule: UCDP "IS" in Afghanistan counts for ISKP (16 statement(s); rules in actor_rules.csv)' \
+        in r.notes
+    iskp_ucdp = queries.export_rows(con, Filter(groups=("ISKP",), datasets=("ucdp",)))
+    assert len(iskp_ucdp) == 16 and set(iskp_ucdp["country"]) == {"Afghanistan"}
     qissa = incident(con, "ucdp:9900026")  # R026: "57 on the day per Dawn; 62-63 later"
     assert (qissa["killed"], qissa["killed_low"], qissa["killed_high"]) == (63, 57, 63)
     assert qissa["target_type"] == "civilians"  # one-sided violence
@@ -235,6 +241,18 @@ def test_ucdp_sides_precision_and_names(store, con):
     assert approx == 4
     month = incident(con, "ucdp:9900049")  # R049, date_prec 4: dated only to December 2022
     assert (str(month["date"])[:10], month["date_precision"]) == ("2022-12-01", "month")
+
+
+def test_the_analysts_own_actor_rule_wins(store, con, tmp_path, monkeypatch):
+    """A rule in <data dir>/actor_rules.csv for the same dataset, place and actor wins."""
+    from dashboard import config
+
+    (config.data_dir() / "actor_rules.csv").write_text(
+        "dataset,country,province,actor,group_id,note\n"
+        "ucdp,Pakistan,Khyber Pakhtunkhwa,IS,ISKP,analyst's reading of the KP attacks\n", encoding="utf-8")
+    r = ingest_file(store, fixture("ucdp_ged_sample.csv"))
+    assert groups_of(con, "ucdp:9900026") == {"ISKP": "responsible"}  # Peshawar, KP
+    assert any('UCDP "IS" in Khyber Pakhtunkhwa counts for ISKP' in n for n in r.notes)
 
 
 def test_ucdp_taleban_is_the_afghan_taliban(store, con, tmp_path):

@@ -140,6 +140,14 @@ def test_the_rivalry_figures_agree_with_the_export_of_the_same_selection(con):
         assert m["share"].loc[m["share"]["side"] == side, "killed"].sum() == int(mine["killed"].fillna(0).sum())
 
 
+def test_incidents_of_is_with_no_branch_are_counted_not_dropped(con):
+    """TTP against ISKP: incidents blamed on IS (branch not specified) count for neither
+    side, and the page says how many there are."""
+    m = queries.rivalry_measures(con, Filter())
+    assert m["branch_not_specified"] == {"IS": len(queries.export_rows(con, Filter(groups=("IS",))))}
+    assert m["branch_not_specified"]["IS"] >= 1
+
+
 def test_the_rivalry_command_prints_every_figure_with_stable_keys(default_db, tmp_path):
     env = {**os.environ, "DASHBOARD_DB": str(default_db), "DASHBOARD_DATA_DIR": str(tmp_path / "local")}
     run = subprocess.run([sys.executable, "-m", "dashboard", "rivalry", "", "--json"], cwd=REPO_ROOT, env=env,

@@ -6,6 +6,8 @@ Every write goes through ``Store.transaction``.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import csv
 import re
 from pathlib import Path
@@ -153,3 +155,49 @@ def add_alias(store: Store, alias: str, group_id: str) -> int:
             writer.writerow(["alias", "group_id"])
         writer.writerow([alias, group_id])
     return reload_aliases(store)
+
+
+# --- actor rules: a dataset's name that means different groups in different places ----
+RULE_COLUMNS = ["dataset", "country", "province", "actor", "group_id", "note"]
+
+
+def actor_rules(folder: Path = config.DEFAULT_DATA) -> pd.DataFrame:
+    """Rules that give a dataset's actor name its group by place: the shipped
+    ``actor_rules.csv`` (documented, one note a rule), then the analyst's own
+    ``<data dir>/actor_rules.csv``, whose rule for the same (dataset, country,
+    province, actor) wins. ``province`` empty: the whole country."""
+    frames = []
+    for path in (folder / "actor_rules.csv", config.data_dir() / "actor_rules.csv"):
+        if path.exists():
+            frames.append(pd.read_csv(path, dtype=str, keep_default_na=False).reindex(columns=RULE_COLUMNS)
+                          .fillna(""))
+    if not frames:
+        return pd.DataFrame(columns=RULE_COLUMNS)
+    rules = pd.concat(frames, ignore_index=True)
+    for col in RULE_COLUMNS:
+        rules[col] = rules[col].astype(str).str.strip()
+    rules = rules[(rules["dataset"] != "") & (rules["actor"] != "") & (rules["group_id"] != "")]
+    rules["actor_key"] = rules["actor"].map(alias_key)
+    return rules.drop_duplicates(["dataset", "country", "province", "actor_key"], keep="last").reset_index(drop=True)
+
+
+def apply_actor_rules(dataset: str, names: pd.Series, country: pd.Series, province: pd.Series,
+                      rules: pd.DataFrame) -> tuple[pd.Series, Counter]:
+    """Per statement, the group a rule gives it (None where none applies), and how
+    many statements each rule gave, by a sentence naming the rule. A province's rule
+    comes before its country's."""
+    out = pd.Series(None, index=names.index, dtype=object)
+    used: Counter = Counter()
+    mine = rules[rules["dataset"] == dataset]
+    if mine.empty or names.empty:
+        return out, used
+    keys = names.astype(str).map(alias_key)
+    for rule in sorted(mine.itertuples(index=False), key=lambda r: r.province == ""):
+        hit = out.isna() & (keys == rule.actor_key) & (country == rule.country)
+        if rule.province:
+            hit &= province == rule.province
+        if hit.any():
+            out[hit] = rule.group_id
+            where = rule.province or rule.country
+            used[f"{dataset.upper()} \"{rule.actor}\" in {where} counts for {rule.group_id}"] += int(hit.sum())
+    return out, used

@@ -34,6 +34,7 @@ from .. import config
 from ..export import safe_frame
 from ..store.db import Store
 from .detect import ADAPTERS, LABELS, FileInfo, FileRejected, column_key, sniff
+from .groups import actor_rules, apply_actor_rules
 from .normalise import resolver
 from ..geo.places import place_incidents
 from .validate import check, clean_districts
@@ -163,8 +164,11 @@ def preview(info: FileInfo, rows: int = 20) -> pd.DataFrame:
 
 
 # --- groups ----------------------------------------------------------------
-def _events(ev: pd.DataFrame, good: pd.DataFrame, resolve, unknown: Counter) -> pd.DataFrame:
-    """Adapter events of kept rows, with origin_event_id, seq and group_id."""
+def _events(ev: pd.DataFrame, good: pd.DataFrame, resolve, unknown: Counter, dataset: str = "",
+            rules: pd.DataFrame | None = None, tally: Counter | None = None) -> pd.DataFrame:
+    """Adapter events of kept rows, with origin_event_id, seq and group_id: by the
+    dataset's actor rules for the incident's place first (``groups.actor_rules``:
+    UCDP's "IS" in Afghanistan is ISKP), then by name and alias."""
     ev = ev[ev["_row"].isin(good.index)].copy()
     if ev.empty:
         return ev
@@ -174,11 +178,18 @@ def _events(ev: pd.DataFrame, good: pd.DataFrame, resolve, unknown: Counter) -> 
     wanted = ev["resolve"].astype(bool)
     mapping = {n: resolve(n) for n in names[wanted].unique()}
     ev["group_id"] = names.map(mapping).where(wanted, None)
+    if rules is not None and len(rules):
+        place = good.loc[ev["_row"], ["country", "province"]].set_axis(ev.index)
+        ruled, used = apply_actor_rules(dataset, names.where(wanted, ""), place["country"], place["province"], rules)
+        ev["group_id"] = ruled.where(ruled.notna(), ev["group_id"])
+        if tally is not None:
+            tally.update({f"rule:{k}": v for k, v in used.items()})
     unknown.update(names[wanted & ev["group_id"].isna()].tolist())
     return ev
 
 
-def prepare(raw: pd.DataFrame, adapter, resolve, unknown: Counter, tally: Counter | None = None):
+def prepare(raw: pd.DataFrame, adapter, resolve, unknown: Counter, tally: Counter | None = None,
+            dataset: str = "", rules: pd.DataFrame | None = None):
     """One chunk of raw rows (text cells, index = row number) -> ``(incidents,
     events, rejected, skipped)``: the rows to keep, mapped, checked, placed and
     with districts cleaned; their events with groups resolved; and the reasons
@@ -199,7 +210,7 @@ def prepare(raw: pd.DataFrame, adapter, resolve, unknown: Counter, tally: Counte
     written = good["district"]
     good = place_incidents(clean_districts(good))
     good["district_as_written"] = written
-    return good, _events(ev, good, resolve, unknown), rej_reason, skip_reason
+    return good, _events(ev, good, resolve, unknown, dataset, rules, tally), rej_reason, skip_reason
 
 
 # --- staging ---------------------------------------------------------------
@@ -377,6 +388,7 @@ def _line_of(info: FileInfo, text: str, limit: int = 256 << 20) -> int | None:
 def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows) -> None:
     adapter = ADAPTERS[info.format]
     resolve = resolver(con)
+    rules = actor_rules()
     tally: Counter = Counter()
     con.execute(_STAGE_INC)
     con.execute(_STAGE_EV)
@@ -386,7 +398,8 @@ def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows
     pending_rows = 0
     for raw, fraction in _chunks(info, chunk_rows, bad_lines):
         result.read += len(raw)
-        good, events, rej_reason, skip_reason = prepare(raw, adapter, resolve, result.unknown_groups, tally)
+        good, events, rej_reason, skip_reason = prepare(raw, adapter, resolve, result.unknown_groups, tally,
+                                                        info.format, rules)
         result.rejected += int(rej_reason.notna().sum())
         result.skipped += int(skip_reason.notna().sum())
         result.skip_reasons.update(skip_reason.dropna().tolist())
@@ -405,6 +418,9 @@ def _read_and_stage(con, info, result, rejected, bad_lines, progress, chunk_rows
     if tally["other_links"]:
         result.notes.append(f"{tally['other_links']:,} source link(s) that are not http(s) web addresses "
                             "(javascript:, data:, file: …) were left out")
+    for key, n in sorted(tally.items()):
+        if key.startswith("rule:"):
+            result.notes.append(f"actor rule: {key[5:]} ({n:,} statement(s); rules in actor_rules.csv)")
 
 
 def _stage_pending(con: duckdb.DuckDBPyConnection, pending: list[tuple[pd.DataFrame, pd.DataFrame]]) -> None:

@@ -326,6 +326,23 @@ def batches_section() -> None:
         st.rerun()
 
 
+def rules_section() -> None:
+    """The actor rules in force: a dataset's name that means a different group by place."""
+    st.markdown("**Actor rules**: a dataset's actor name that means a different group by place, applied "
+                "before names and aliases on every import.")
+    rules = groups.actor_rules()
+    if rules.empty:
+        st.caption("No actor rules.")
+    else:
+        _table(rules[["dataset", "country", "province", "actor", "group_id", "note"]],
+               column_config={"dataset": "Dataset", "country": "Country", "province": "Province (empty: all)",
+                              "actor": "Actor as written", "group_id": "Counts for",
+                              "note": st.column_config.TextColumn("Why", width="large")})
+    st.caption(f"To add or change a rule, write {md(config.data_dir() / 'actor_rules.csv')} with the same "
+               "columns (dataset, country, province, actor, group_id, note); your rule for the same dataset, "
+               "place and actor wins. It applies to files imported after it.")
+
+
 def names_section() -> None:
     names = state.ask_store("unknown_group_names")
     st.caption(
@@ -372,6 +389,7 @@ with tabs[1]:
 with tabs[2]:
     batches_section()
 with tabs[3]:
+    rules_section()
     names_section()
 with tabs[4]:
     try:

@@ -37,6 +37,10 @@ m = d.measures
 n_a, n_b = m["incidents"][side_a], m["incidents"][side_b]
 st.caption(md(f"{side_a}: {n_a:,} incidents, {side_b}: {n_b:,} in the selection (attribution basis as in the "
               f"sidebar; factions count with their parent). {CAVEAT}"))
+for group, n in m.get("branch_not_specified", {}).items():
+    st.caption(md(f"{n:,} incident{'s' if n != 1 else ''} in the selection {'are' if n != 1 else 'is'} attributed "
+                  f"to {group} with no branch given (for example UCDP's \"IS\" in Pakistan): counted for "
+                  "neither group here. Actor rules (Import & manage → Names to review) can give them a branch."))
 if n_a + n_b == 0:
     widgets.empty_state()
     st.stop()
