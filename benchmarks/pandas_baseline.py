@@ -48,7 +48,7 @@ class PandasData:
 
         self.inc = con.execute(
             """SELECT i.incident_id, i.origin, i.date, i.date_precision, i.country, i.province, i.district,
-                      i.place, i.latitude, i.longitude, i.location_precision, i.location_approximate,
+                      i.district_as_written, i.place, i.latitude, i.longitude, i.location_precision, i.location_approximate,
                       i.attack_type, i.target_type, i.killed, i.injured, i.summary, i.attribution_note,
                       i.killed_note, c.claim_status, c.claimed_by, c.attributed_to, c.denied_by,
                       c.first_suspected, coalesce(c.mismatch, FALSE) AS mismatch
@@ -84,14 +84,17 @@ def pandas_mask(data: PandasData, f):
         m &= df["date"] >= pd.Timestamp(f.date_from)
     if f.date_to:
         m &= df["date"] <= pd.Timestamp(f.date_to)
-    for col, values in (("country", f.countries), ("province", f.provinces), ("district", f.districts),
+    for col, values in (("country", f.countries), ("province", f.provinces),
                         ("attack_type", f.attack_types), ("target_type", f.target_types)):
         if values:
             m &= df[col].isin(values)
+    if f.districts:  # the boundary district or the district as the source wrote it
+        m &= df["district"].isin(f.districts) | df["district_as_written"].isin(f.districts)
     if f.min_killed:
         m &= df["killed"] >= f.min_killed
     if f.q:
         text = (df["place"].fillna("") + " " + df["district"].astype("str").fillna("") + " "
+                + df["district_as_written"].fillna("") + " " + df["province"].astype("str").fillna("") + " "
                 + df["summary"].fillna("") + " " + df["attribution_note"].fillna("") + " "
                 + df["killed_note"].fillna(""))
         m &= text.str.lower().str.contains(f.q.lower(), regex=False)

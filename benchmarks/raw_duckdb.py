@@ -30,17 +30,20 @@ def _raw_where(f) -> tuple[str, list]:
         w.append("date >= ?"); p.append(f.date_from)  # noqa: E702
     if f.date_to:
         w.append("date <= ?"); p.append(f.date_to)  # noqa: E702
-    for col, values in (("country", f.countries), ("province", f.provinces), ("district", f.districts),
+    for col, values in (("country", f.countries), ("province", f.provinces),
                         ("attack_type", f.attack_types), ("target_type", f.target_types)):
         if values:
             w.append(f"{col} IN ({', '.join('?' * len(values))})"); p.extend(values)  # noqa: E702
+    if f.districts:  # the boundary district or the district as the source wrote it
+        ph = ", ".join("?" * len(f.districts))
+        w.append(f"(district IN ({ph}) OR district_as_written IN ({ph}))"); p.extend(f.districts * 2)  # noqa: E702
     if f.min_killed:
         w.append("killed >= ?"); p.append(f.min_killed)  # noqa: E702
+    cols = ("place", "district", "district_as_written", "province", "summary", "attribution_note", "killed_note")
     if f.q and " " in f.q:
-        w.append("contains(lower(concat_ws(' ', place, district, summary, attribution_note, killed_note)), ?)")
+        w.append(f"contains(lower(concat_ws(' ', {', '.join(cols)})), ?)")
         p.append(f.q.lower())
     elif f.q:
-        cols = ("place", "district", "summary", "attribution_note", "killed_note")
         w.append("coalesce(" + " OR ".join(f"contains(lower({c}), ?)" for c in cols) + ", FALSE)")
         p.extend([f.q.lower()] * len(cols))
     flag = "claimed" if f.basis == "claimed" else "responsible"

@@ -329,16 +329,17 @@ def _add_incident_points(fig: go.Figure, points: pd.DataFrame, colours: dict[str
 
 # --- claims ----------------------------------------------------------------
 def claims_by_group(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Grouped bars per group: claimed, denied, suspected or attributed without a claim."""
+    """Grouped bars per group: claimed, denied, suspected or attributed without a claim,
+    and (factions rolled up) claimed by a faction but denied by the parent."""
     if df.empty:
         return empty("No group is linked to the selected incidents.")
     d = df.head(12)
     fig = go.Figure()
-    for column, label, colour in (
-        ("claimed", "Claimed", "#0072B2"),
-        ("suspected_only", "Suspected / attributed, no claim", "#E69F00"),
-        ("denied", "Denied", "#CC79A7"),
-    ):
+    bars = [("claimed", "Claimed", "#0072B2"), ("suspected_only", "Suspected / attributed, no claim", "#E69F00"),
+            ("denied", "Denied", "#CC79A7")]
+    if "split" in d and d["split"].sum() > 0:
+        bars.append(("split", "Claimed by a faction, denied by the parent", "#56B4E9"))
+    for column, label, colour in bars:
         fig.add_trace(go.Bar(x=esc(d["group"]), y=d[column], name=label, marker_color=colour,
                              text=d[column], textposition="outside", cliponaxis=False,
                              hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y}}<extra></extra>"))

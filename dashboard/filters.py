@@ -68,6 +68,8 @@ class Vocabulary:
     # A point for "near": each district's centre where district boundaries are added,
     # by folded name: {"peshawar": ("Peshawar", 34.0, 71.5)} (degrees, EPSG:4326)
     place_points: Mapping[str, tuple[str, float, float]] = field(default_factory=dict)
+    # Districts as the sources wrote them where that is not the boundary district's name
+    districts_as_written: tuple[str, ...] = ()
 
 
 _UNSET = object()  # what ``parse`` returns when the URL gives nothing usable
@@ -183,6 +185,23 @@ class ListDim(Dimension):
     def words(self, f):
         values = getattr(f, self.attr)
         return _join(values) if values else None
+
+
+@dataclass(frozen=True)
+class DistrictDim(ListDim):
+    """Districts: the boundary district, or the district as the source wrote it (a
+    finer or newer name, e.g. Duki, that district boundaries put in an older polygon)."""
+
+    def parse(self, values, vocab, notices):
+        if vocab is not None and vocab.districts_as_written:
+            vocab = replace(vocab, districts=tuple(dict.fromkeys(vocab.districts + vocab.districts_as_written)))
+        return super().parse(values, vocab, notices)
+
+    def sql(self, f, alias):
+        if not f.districts:
+            return None
+        return (f"(list_contains(?, {alias}.district) OR list_contains(?, {alias}.district_as_written))",
+                [list(f.districts), list(f.districts)])
 
 
 @dataclass(frozen=True)
@@ -423,8 +442,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
             placeholder="All countries", column="country"),
     ListDim("province", "provinces", "e.g. `Khyber Pakhtunkhwa`, `Kabul`", label="Province",
             widget="multiselect", placeholder="All provinces", column="province"),
-    ListDim("district", "districts", "e.g. `Bajaur`", label="District", widget="multiselect",
-            placeholder="All districts", column="district"),
+    DistrictDim("district", "districts", "e.g. `Bajaur`; a district as the source wrote it (`Duki`) too",
+                label="District", widget="multiselect", placeholder="All districts", column="district"),
     GroupDim("group", "groups", "short names: `TTP`, `ISKP`, `JuA`, `HGB`, `BLA` … (includes factions)",
              label="Group", widget="multiselect", placeholder="All groups", help=GROUP_HELP),
     BasisDim("basis", "basis", "`claimed` or `attributed` (default)", label="Attribution basis", widget="radio",

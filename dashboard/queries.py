@@ -103,6 +103,10 @@ def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
         aliases=(aliases := _aliases(con, groups)),
         place_spellings=_place_spellings(districts, provinces, aliases["spellings"]),
         place_points=_place_points(con),
+        districts_as_written=tuple(r[0] for r in con.execute(
+            """SELECT DISTINCT district_as_written FROM incidents WHERE district_as_written IS NOT NULL
+               AND district_as_written IS DISTINCT FROM district AND district_as_written NOT LIKE '%/%'
+               ORDER BY 1""").fetchall()),
     )
 
 
@@ -469,7 +473,9 @@ def map_points(con: duckdb.DuckDBPyConnection, f: Filter, limit: int = MAP_POINT
 def claims_by_group(con: duckdb.DuckDBPyConnection, f: Filter, rollup: bool = True) -> pd.DataFrame:
     """Per group: incidents it claimed, denied, and was suspected of/attributed without claiming.
 
-    Columns: group, claimed, denied, suspected_only, incidents (any involvement).
+    Columns: group, claimed, denied, suspected_only, split (with ``rollup``: a faction
+    claimed and the parent denied, e.g. JuA and the TTP on 2023-01-30, counted there and
+    not as the parent's claim or denial), incidents (any involvement).
     """
     if rollup and _roots_only(con, f.groups):
         table, key, clause, gparams = "incident_roots", "g.root_id", \
@@ -482,11 +488,14 @@ def claims_by_group(con: duckdb.DuckDBPyConnection, f: Filter, rollup: bool = Tr
         rows, params = _rows(f, "incident_groups", "g")
         return df(
             con,
-            f"""SELECT "group", count(*) FILTER (WHERE claimed) AS claimed,
-                       count(*) FILTER (WHERE denied) AS denied,
-                       count(*) FILTER (WHERE suspected_only) AS suspected_only, count(*) AS incidents
+            f"""SELECT "group", count(*) FILTER (WHERE claimed AND NOT split) AS claimed,
+                       count(*) FILTER (WHERE denied AND NOT split) AS denied,
+                       count(*) FILTER (WHERE suspected_only) AS suspected_only,
+                       count(*) FILTER (WHERE split) AS split, count(*) AS incidents
                 FROM (SELECT g.root_id AS "group", bool_or(g.claimed) AS claimed, bool_or(g.denied) AS denied,
-                             bool_or(NOT g.claimed AND (g.suspected OR g.attributed)) AS suspected_only
+                             bool_or(NOT g.claimed AND (g.suspected OR g.attributed)) AS suspected_only,
+                             coalesce(bool_or(g.claimed AND g.group_id <> g.root_id)
+                                      AND bool_or(g.denied AND g.group_id = g.root_id), FALSE) AS split
                       {rows} {clause} GROUP BY g.incident_key, g.root_id)
                 GROUP BY ALL ORDER BY incidents DESC, 1""",
             params + gparams,
@@ -494,12 +503,14 @@ def claims_by_group(con: duckdb.DuckDBPyConnection, f: Filter, rollup: bool = Tr
     # One row per (incident, group) already: count straight away.
     suspected_only = "g.suspected_only" if table == "incident_roots" else \
         "NOT g.claimed AND (g.suspected OR g.attributed)"
+    split = "coalesce(g.faction_claim_parent_denied, FALSE)" if table == "incident_roots" else "FALSE"
     rows, params = _rows(f, table, "g")
     return df(
         con,
-        f"""SELECT {key} AS "group", count(*) FILTER (WHERE g.claimed) AS claimed,
-                   count(*) FILTER (WHERE g.denied) AS denied,
-                   count(*) FILTER (WHERE {suspected_only}) AS suspected_only, count(*) AS incidents
+        f"""SELECT {key} AS "group", count(*) FILTER (WHERE g.claimed AND NOT {split}) AS claimed,
+                   count(*) FILTER (WHERE g.denied AND NOT {split}) AS denied,
+                   count(*) FILTER (WHERE {suspected_only}) AS suspected_only,
+                   count(*) FILTER (WHERE {split}) AS split, count(*) AS incidents
             {rows} {clause} GROUP BY ALL ORDER BY incidents DESC, 1""",
         params + gparams,
     )

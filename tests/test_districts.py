@@ -564,3 +564,18 @@ def test_derived_tables_and_text_search_follow_the_new_districts(with_pak):
         "SELECT incident_id FROM incidents WHERE district_as_written = 'Lower Chitral'").fetchall()}
     assert moved and moved <= set(queries.export_rows(con, Filter(q="chitral"))["incident_id"])
     assert moved <= set(queries.export_rows(con, Filter(districts=("Chitral",)))["incident_id"])
+
+
+def test_a_district_as_the_source_wrote_it_stays_filterable(with_pak):
+    """Duki, Karachi East and Upper Kohistan are finer than the layer's districts: their
+    incidents sit in the Loralai, Karachi and Kohistan polygons, and district=Duki
+    still selects them (not every incident, as when the name was dropped as unknown)."""
+    con = with_pak
+    vocab = queries.vocabulary(con)
+    for written, polygon in (("Duki", "Loralai"), ("Karachi East", "Karachi"), ("Upper Kohistan", "Kohistan")):
+        f, notices = Filter.from_query({"district": written}, vocab)
+        assert notices == [] and f.districts == (written,), (written, notices)
+        rows = queries.export_rows(con, f)
+        assert len(rows) >= 1 and set(rows["district"]) == {polygon}
+        assert set(rows["district_as_written"]) == {written}
+        assert queries.headline(con, f)["incidents"] == len(rows)  # the derived tables agree

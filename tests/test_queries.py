@@ -260,3 +260,18 @@ def test_exact_precision_keeps_only_incidents_known_to_the_town_and_the_day(con)
     assert not exact["location_approximate"].any()
     left_out = every[~every["incident_id"].isin(exact["incident_id"])]
     assert ((left_out["date_precision"] != "day") | left_out["location_approximate"]).all()
+
+
+@pytest.mark.parametrize("f", [Filter(), Filter(groups=("TTP",)), Filter(groups=("TTP", "JuA"))],
+                         ids=["all", "TTP", "TTP and its faction"])
+def test_a_faction_claim_its_parent_denied_is_shown_as_that(con, f):
+    """Peshawar Police Lines, 2023-01-30 (R058): a JuA commander claimed, the TTP denied.
+    Rolled up, the TTP row counts it as "claimed by a faction, denied by the parent",
+    neither as a plain TTP claim nor as a plain TTP denial."""
+    rolled = queries.claims_by_group(con, f, rollup=True).set_index("group")
+    assert rolled.loc["TTP", "split"] == 1
+    r058 = Filter(date_from=date(2023, 1, 30), date_to=date(2023, 1, 30), districts=("Peshawar",))
+    alone = queries.claims_by_group(con, r058, rollup=True).set_index("group").loc["TTP"]
+    assert (alone["claimed"], alone["denied"], alone["split"]) == (0, 0, 1)
+    apart = queries.claims_by_group(con, r058, rollup=False).set_index("group")
+    assert apart.loc["JuA", "claimed"] == 1 and apart.loc["TTP", "denied"] == 1

@@ -154,6 +154,33 @@ def test_removing_a_batch_keeps_the_statements_an_analyst_added_to_its_incidents
     assert con.execute("SELECT denied_by FROM incident_claims WHERE incident_id = 'native:K0'").fetchone() == ("TTP",)
 
 
+def test_a_refresh_of_the_embedded_data_keeps_what_an_analyst_entered(store, tmp_path):
+    """A new release of data/default replaces its own rows only: a statement added by
+    hand to an embedded incident, and an incident entered by hand, stay."""
+    import shutil
+
+    from dashboard.config import DEFAULT_DATA
+    from dashboard.ingest.reference import ensure_default_data
+
+    manual.add_statements(store, "reference:R072", [{"kind": "denied", "group": "TTP",
+                                                    "statement_date": "2023-07-31"}])
+    typed = manual.add_incident(store, {"date": "2024-03-01", "country": "Pakistan",
+                                        "province": "Khyber Pakhtunkhwa", "summary": "SYNTHETIC hand entry"})
+    release = tmp_path / "default"
+    shutil.copytree(DEFAULT_DATA, release)
+    with open(release / "milestones.csv", "a", encoding="utf-8") as fh:  # a changed release
+        fh.write("")
+    (release / "incidents.csv").write_text((release / "incidents.csv").read_text(encoding="utf-8") + "\n",
+                                           encoding="utf-8")
+    assert ensure_default_data(store, release)
+    assert count(store, "SELECT count(*) FROM attribution_events WHERE incident_id = 'reference:R072' "
+                        "AND kind = 'denied' AND group_id = 'TTP'") == 1
+    assert count(store, f"SELECT count(*) FROM incidents WHERE incident_id = '{typed}'") == 1
+    con = store.cursor()
+    assert con.execute("SELECT denied_by FROM incident_claims WHERE incident_id = 'reference:R072'"
+                       ).fetchone() == ("TTP",)
+
+
 # --- ids that do not depend on library versions ---------------------------------------------
 def test_native_rows_without_an_id_get_the_same_id_everywhere():
     row = pd.DataFrame([{"date_raw": "2024-03-01", "country": "Pakistan", "province": "Khyber Pakhtunkhwa",

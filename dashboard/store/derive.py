@@ -41,10 +41,11 @@ import duckdb
 from .schema import _INCIDENT_FACTS
 
 # The incident's columns each derived row repeats, as selected from ``incidents`` (alias k).
-FACTS = [c.split()[0] for c in _INCIDENT_FACTS] + ["precise"]  # precise: schema migration 7
+# precise: schema migration 7; district_as_written: 11
+FACTS = [c.split()[0] for c in _INCIDENT_FACTS] + ["precise", "district_as_written"]
 _K_FACTS = ", ".join(f"k.{c}" for c in FACTS)
 
-DERIVED_VERSION = "8"  # bump when the derived tables are computed differently
+DERIVED_VERSION = "10"  # bump when the derived tables are computed differently
 
 
 def refresh_group_roots(con: duckdb.DuckDBPyConnection) -> None:
@@ -142,7 +143,9 @@ _ROOTS = """
 SELECT incident_key, any_value(incident_id) AS incident_id, root_id,
        bool_or(claimed) AS claimed, bool_or(denied) AS denied,
        bool_or(NOT claimed AND (suspected OR attributed)) AS suspected_only,
-       bool_or(responsible) AS responsible, {facts}
+       bool_or(responsible) AS responsible,
+       coalesce(bool_or(claimed AND group_id <> root_id) AND bool_or(denied AND group_id = root_id), FALSE)
+           AS faction_claim_parent_denied, {facts}
 FROM incident_groups WHERE TRUE {scope}
 GROUP BY incident_key, root_id
 """

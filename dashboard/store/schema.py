@@ -265,6 +265,19 @@ MIGRATIONS.append([
 MIGRATIONS.append([
     "ALTER TABLE groups ADD COLUMN family VARCHAR",
 ])
+# 11: the derived tables repeat ``district_as_written`` too, so that ``district=Duki``
+# finds the incidents a source placed in Duki after district boundaries put them in
+# the older Loralai polygon (filters.DistrictDim), without joining ``incidents``.
+MIGRATIONS.append([
+    f"ALTER TABLE {table} ADD COLUMN district_as_written VARCHAR"
+    for table in ("incident_groups", "incident_roots", "incident_claims", "claim_delays")
+])
+# 12: a faction's claim that its parent denies (Peshawar Police Lines, 2023-01-30: a JuA
+# commander claimed, the TTP denied), per (incident, root group): shown as exactly that,
+# not as a plain claim by the parent (queries.claims_by_group).
+MIGRATIONS.append([
+    "ALTER TABLE incident_roots ADD COLUMN faction_claim_parent_denied BOOLEAN",
+])
 PRECISE_SQL = ("coalesce(date_precision = 'day' AND location_precision = 'point' "
                "AND NOT coalesce(location_approximate, FALSE), FALSE)")
 
