@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("export", "ingest", "boundaries", "changes", "brief", "rivalry", "bench")
+COMMANDS = ("export", "ingest", "boundaries", "changes", "brief", "rivalry", "match", "bench")
 
 
 def main(argv: list[str] | None = None) -> int:
