@@ -6,7 +6,7 @@ Takes a benchmark store (``python -m dashboard bench --events 1M --db PATH``, or
 'synthetic'), copies it, and adds a second SYNTHETIC dataset ('acled') with one
 record per stored one: the same attack a day later or not (alternately), moved by
 about 0.01 degrees, with no group named (so the group test never narrows the
-candidates: an upper bound). Then times ``fusion.candidates`` and ``fusion.links``.
+candidates: an upper bound). Then times ``fusion.match`` (candidates, scores and one-to-one links, in DuckDB).
 The copy is deleted afterwards; the store given is not changed.
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.matching")
     p.add_argument("--db", required=True, help="a benchmark store (python -m dashboard bench --db PATH)")
+    p.add_argument("--sample", type=float, default=1.0, help="keep this share of its records (default all)")
     args = p.parse_args(argv)
     import duckdb
 
@@ -32,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         copy = Path(tmp) / "match.duckdb"
         shutil.copy(args.db, copy)
         Store(copy).close()  # brought to the current schema
-        con = duckdb.connect(str(copy))
+        con = duckdb.connect(str(copy), config={"memory_limit": "4GB"})
+        if args.sample < 1:
+            con.execute("DELETE FROM incidents WHERE hash(incident_key) % 1000 >= ?", [int(args.sample * 1000)])
         n = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
         t = time.perf_counter()
         con.execute("""INSERT INTO incidents BY NAME
@@ -44,13 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SYNTHETIC second dataset: {n:,} records added in {time.perf_counter() - t:.1f} s")
         window = fusion.WINDOWS["default"]
         t = time.perf_counter()
-        pairs = fusion.candidates(con, window)
-        t_pairs = time.perf_counter() - t
-        t = time.perf_counter()
-        linked, runners = fusion.links(pairs, window)
-        t_links = time.perf_counter() - t
-        print(f"{n:,} x {n:,} records: {len(pairs):,} candidate pairs in {t_pairs:.1f} s, "
-              f"{len(linked):,} links ({len(runners):,} runners-up) in {t_links:.1f} s")
+        m = fusion.match(con, window)
+        took = time.perf_counter() - t
+        print(f"{n:,} x {n:,} records: {m.candidates:,} candidate pairs, {len(m.links):,} links "
+              f"({m.runners_up:,} runners-up) in {took:.1f} s")
         con.close()
     return 0
 

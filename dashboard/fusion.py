@@ -7,11 +7,12 @@ avoids double counting meanwhile). Method and measured accuracy: docs/matching.m
 
 Candidates come from different sources (``native`` and ``manual`` are one, the
 analyst's log) in the same country whose dates can be the same day: each record
-covers the days of its precision (a day; a week; a month; a year) widened by the
-window's ``days``, and the pair shares at least one, in the same province (a record
-without one pairs only with others without one). Joined in DuckDB on (country,
-province, day), so a million records against a million cost a hash join, not a
-loop over pairs.
+covers the days of its precision (a day; a week; a month) widened by the window's
+``days``, and the pair shares at least one. They are found by hash joins in DuckDB,
+never a loop over pairs: records with the source's coordinates and a day meet in
+grid cells about the window's ``km`` wide (and the eight around); the others meet
+the records of their district, or of their province where one names no district.
+Records dated only to the year are not matched (left to the analyst).
 
 A candidate is kept when its places agree: both with the source's own coordinates
 within ``km`` (great circle); otherwise the same district where both name one, else
@@ -78,15 +79,54 @@ fam AS (
     WHERE g.claimed OR g.suspected OR g.attributed OR g.responsible
     GROUP BY 1
 ),
-a_days AS (SELECT incident_key, source, country, coalesce(province, '') AS province,
-                  unnest(generate_series(lo - $days::INTEGER, hi + $days::INTEGER, INTERVAL 1 DAY))::DATE AS day
-           FROM inc),
-b_days AS (SELECT incident_key, source, country, coalesce(province, '') AS province,
-                  unnest(generate_series(lo, hi, INTERVAL 1 DAY))::DATE AS day
-           FROM inc),
-pairs AS (SELECT DISTINCT a.incident_key AS a_key, b.incident_key AS b_key
-          FROM a_days a JOIN b_days b ON a.country = b.country AND a.province = b.province AND a.day = b.day
-                                     AND a.source < b.source),
+-- Blocking, so that no pass compares every record with every other of its province:
+-- "pointed" records (the source's coordinates, dated to the day) meet in grid cells of
+-- about the window's km (each record of one side looks in its cell and the eight around
+-- it); the others meet the records of their district (or, without a district, of
+-- their province) on every day their date can mean. Records dated only to the year are
+-- left to the analyst.
+keyed AS (SELECT *, lat IS NOT NULL AND date_precision = 'day' AS pointed,
+                 floor(lat / $cell)::BIGINT AS cy, floor(lon / $cell)::BIGINT AS cx,
+                 coalesce(province, '') AS prov
+          FROM inc WHERE date_precision IS DISTINCT FROM 'year'),
+p_a AS (SELECT incident_key, source, country, cy + dy AS cy, cx + dx AS cx,
+               unnest(generate_series(date - $days::INTEGER, date + $days::INTEGER, INTERVAL 1 DAY))::DATE AS day
+        FROM keyed, (SELECT unnest([-1, 0, 1]) AS dy), (SELECT unnest([-1, 0, 1]) AS dx) WHERE pointed),
+p_b AS (SELECT incident_key, source, country, cy, cx, date AS day FROM keyed WHERE pointed),
+d_a AS (SELECT incident_key, source, country, prov, district, pointed,
+               unnest(generate_series(lo - $days::INTEGER, hi + $days::INTEGER, INTERVAL 1 DAY))::DATE AS day
+        FROM keyed),
+d_b AS (SELECT incident_key, source, country, prov, district, pointed,
+               unnest(generate_series(lo, hi, INTERVAL 1 DAY))::DATE AS day
+        FROM keyed),
+pairs AS (
+    SELECT DISTINCT a_key, b_key FROM (
+        SELECT a.incident_key AS a_key, b.incident_key AS b_key
+        FROM p_a a JOIN p_b b ON a.country = b.country AND a.cy = b.cy AND a.cx = b.cx AND a.day = b.day
+                              AND a.source <> b.source
+        UNION ALL  -- not both pointed, both with a district: the same district
+        SELECT a.incident_key, b.incident_key
+        FROM (SELECT * FROM d_a WHERE NOT pointed AND district IS NOT NULL) a
+        JOIN d_b b ON a.country = b.country AND a.prov = b.prov AND a.district = b.district
+                   AND a.day = b.day AND a.source <> b.source
+        UNION ALL
+        SELECT a.incident_key, b.incident_key
+        FROM (SELECT * FROM d_a WHERE pointed AND district IS NOT NULL) a
+        JOIN (SELECT * FROM d_b WHERE NOT pointed) b ON a.country = b.country AND a.prov = b.prov
+                   AND a.district = b.district AND a.day = b.day AND a.source <> b.source
+        UNION ALL  -- one without a district: the province
+        SELECT a.incident_key, b.incident_key
+        FROM (SELECT * FROM d_a WHERE district IS NULL) a
+        JOIN d_b b ON a.country = b.country AND a.prov = b.prov AND a.day = b.day AND a.source <> b.source
+        UNION ALL
+        SELECT a.incident_key, b.incident_key
+        FROM d_a a JOIN (SELECT * FROM d_b WHERE district IS NULL) b
+          ON a.country = b.country AND a.prov = b.prov AND a.day = b.day AND a.source <> b.source
+    ) x
+    -- each pair once, in source order
+    JOIN keyed ka ON ka.incident_key = x.a_key JOIN keyed kb ON kb.incident_key = x.b_key
+    WHERE ka.source < kb.source
+),
 scored AS (
     SELECT a.incident_id AS a_id, b.incident_id AS b_id, a.source AS a_source, b.source AS b_source,
            a.date AS a_date, b.date AS b_date, a.killed AS a_killed, b.killed AS b_killed,
@@ -130,30 +170,64 @@ FROM kept
 """
 
 
+def _cell(window: Window) -> float:
+    """Grid cell in degrees: at least the window's km wide (111 km a degree of latitude;
+    a degree of longitude is shorter, so a cell is wider than needed, never narrower)."""
+    return max(window.km, 1.0) / 111.0 * 1.01
+
+
 def candidates(con: duckdb.DuckDBPyConnection, window: Window = WINDOWS["default"]) -> pd.DataFrame:
     """Every candidate pair with its score (columns a_id, b_id, a_source, b_source,
     a_date, b_date, a_killed, b_killed, km, score), best first."""
     sql = _CANDIDATES.format(radius=EARTH_RADIUS_KM)
-    out = con.execute(sql, {"days": window.days, "km": window.km}).df()
+    out = con.execute(sql, {"days": window.days, "km": window.km, "cell": _cell(window)}).df()
     return out.sort_values(["score", "a_id", "b_id"], ascending=[False, True, True], ignore_index=True)
 
 
-def links(pairs: pd.DataFrame, window: Window = WINDOWS["default"]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(links, runners_up): one-to-one per pair of sources, by best score (see the
-    module docstring); each link carries how many runners-up each side had."""
-    if pairs.empty:
-        return pairs.assign(runners_up=0), pairs
-    p = pairs.copy()
-    p["a_rank"] = p.groupby(["a_id", "b_source"])["score"].rank(method="first", ascending=False)
-    p["b_rank"] = p.groupby(["b_id", "a_source"])["score"].rank(method="first", ascending=False)
-    best = (p["a_rank"] == 1) & (p["b_rank"] == 1) & (p["score"] >= window.threshold)
-    chosen = p[best].copy()
-    others = p[~best & (p["score"] >= window.threshold / 2)]
-    runner = pd.concat([others["a_id"], others["b_id"]]).value_counts()
-    chosen["runners_up"] = (chosen["a_id"].map(runner).fillna(0) + chosen["b_id"].map(runner).fillna(0)).astype(int)
-    chosen["method"] = METHOD_VERSION
-    chosen["decided_by"] = "matcher"
-    return chosen.drop(columns=["a_rank", "b_rank"]).reset_index(drop=True), others.drop(columns=["a_rank", "b_rank"])
+_LINKS = """
+WITH cand AS ({candidates}),
+ranked AS (
+    SELECT *, count(*) OVER () AS n_candidates,
+           row_number() OVER (PARTITION BY a_id, b_source ORDER BY score DESC, b_id) AS ra,
+           row_number() OVER (PARTITION BY b_id, a_source ORDER BY score DESC, a_id) AS rb
+    FROM cand
+),
+marked AS (SELECT *, ra = 1 AND rb = 1 AND score >= $threshold AS linked FROM ranked),
+others AS (SELECT a_id, b_id FROM marked WHERE NOT linked AND score >= $threshold / 2),
+runner AS (SELECT id, count(*) AS n FROM (SELECT a_id AS id FROM others UNION ALL SELECT b_id FROM others)
+           GROUP BY 1)
+SELECT m.a_id, m.b_id, m.a_source, m.b_source, m.a_date, m.b_date, m.a_killed, m.b_killed, m.km, m.score,
+       (coalesce(ra_.n, 0) + coalesce(rb_.n, 0))::INTEGER AS runners_up, m.n_candidates,
+       (SELECT count(*) FROM others) AS n_runners_up
+FROM marked m LEFT JOIN runner ra_ ON ra_.id = m.a_id LEFT JOIN runner rb_ ON rb_.id = m.b_id
+WHERE m.linked
+ORDER BY m.score DESC, m.a_id, m.b_id
+"""
+
+
+@dataclass
+class Match:
+    """The matcher's answer: ``links`` (a_id, b_id, their sources, dates and killed, km,
+    score, runners_up, method, decided_by) and how many candidates and runners-up."""
+
+    links: pd.DataFrame
+    candidates: int
+    runners_up: int
+
+
+def match(con: duckdb.DuckDBPyConnection, window: Window = WINDOWS["default"]) -> Match:
+    """Links one-to-one per pair of sources by best score (see the module docstring),
+    all in DuckDB: only the links come back, so memory stays with the link count."""
+    sql = _LINKS.format(candidates=_CANDIDATES.format(radius=EARTH_RADIUS_KM))
+    out = con.execute(sql, {"days": window.days, "km": window.km, "cell": _cell(window),
+                            "threshold": window.threshold}).df()
+    n_candidates = int(out["n_candidates"].iloc[0]) if len(out) else 0
+    n_runners = int(out["n_runners_up"].iloc[0]) if len(out) else 0
+    if not len(out):  # no link: the counts from the candidates themselves
+        pairs = candidates(con, window)
+        n_candidates, n_runners = len(pairs), int((pairs["score"] >= window.threshold / 2).sum())
+    links = out.drop(columns=["n_candidates", "n_runners_up"]).assign(method=METHOD_VERSION, decided_by="matcher")
+    return Match(links, n_candidates, n_runners)
 
 
 def clusters(linked: pd.DataFrame) -> dict[str, str]:
@@ -178,14 +252,14 @@ def summary(con: duckdb.DuckDBPyConnection, window: Window = WINDOWS["default"])
     """What matching would do: records, candidates, links, and incidents after fusing
     (records that no link touches count one each)."""
     records = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
-    pairs = candidates(con, window)
-    linked, runners = links(pairs, window)
+    m = match(con, window)
+    linked = m.links
     groups = clusters(linked)
     merged = len(groups) - len(set(groups.values()))
     sizes = pd.Series(list(groups.values())).value_counts().value_counts().sort_index() if groups else pd.Series()
     return {"window": window.name, "days": window.days, "km": window.km, "threshold": window.threshold,
-            "method": METHOD_VERSION, "records": int(records), "candidates": int(len(pairs)),
-            "links": int(len(linked)), "runners_up": int(len(runners)), "incidents": int(records - merged),
+            "method": METHOD_VERSION, "records": int(records), "candidates": m.candidates,
+            "links": int(len(linked)), "runners_up": m.runners_up, "incidents": int(records - merged),
             "reports_per_incident": {str(k): int(v) for k, v in sizes.items()},
             "links_by_sources": {f"{a}~{b}": int(n) for (a, b), n in
                                  linked.groupby(["a_source", "b_source"]).size().items()} if len(linked) else {}}

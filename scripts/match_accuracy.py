@@ -58,7 +58,7 @@ def accuracy(con, window, known: dict[str, str] | None = None) -> dict:
     from dashboard import fusion
 
     known = known if known is not None else truth()
-    linked, _ = fusion.links(fusion.candidates(con, window), window)
+    linked = fusion.match(con, window).links
     found = {k: v for k, v in fusion.clusters(linked).items() if k in known}
     predicted, true = _pairs(found), _pairs({k: v for k, v in known.items()})
     stored = {r[0] for r in con.execute("SELECT incident_id FROM incidents").fetchall()}

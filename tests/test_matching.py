@@ -36,7 +36,7 @@ def test_the_matcher_finds_the_same_attacks_and_no_near_miss(three):
 
 
 def test_the_bajaur_bombing_is_one_attack_in_every_dataset_that_has_it(three):
-    linked, _ = fusion.links(fusion.candidates(three), fusion.WINDOWS["default"])
+    linked = fusion.match(three).links
     groups = fusion.clusters(linked)
     bajaur = {r for r, g in groups.items() if g == groups["reference:R072"]}
     known = {k for k, v in match_accuracy.truth().items() if v == "reference:R072"}

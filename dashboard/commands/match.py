@@ -33,7 +33,7 @@ def run(args) -> int:
     with open_workspace(args.db) as store:
         con = store.cursor()
         summary = fusion.summary(con, window)
-        linked = fusion.links(fusion.candidates(con, window), window)[0] if args.links else None
+        linked = fusion.match(con, window).links if args.links else None
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
