@@ -338,7 +338,7 @@ def claims_by_group(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     bars = [("claimed", "Claimed", "#0072B2"), ("suspected_only", "Suspected / attributed, no claim", "#E69F00"),
             ("denied", "Denied", "#CC79A7")]
     if "split" in d and d["split"].sum() > 0:
-        bars.append(("split", "Claimed by a faction, denied by the parent", "#56B4E9"))
+        bars.append(("split", "Faction claimed, parent denied", "#56B4E9"))
     for column, label, colour in bars:
         fig.add_trace(go.Bar(x=esc(d["group"]), y=d[column], name=label, marker_color=colour,
                              text=d[column], textposition="outside", cliponaxis=False,
@@ -346,7 +346,10 @@ def claims_by_group(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="Incidents")
     whole_numbers(fig, d[["claimed", "suspected_only", "denied"]].max().max())
-    return _layout(fig, title)
+    fig = _layout(fig, title)
+    # under the axis: four entries do not fit on one line above a half-width chart
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0))
+    return fig
 
 
 def claim_status(df: pd.DataFrame, metric: str = "incidents", title: str | None = None) -> go.Figure:

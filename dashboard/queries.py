@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from . import fusion
 from . import rivalry as R
 from .config import PLACES_DIR
 from .filters import Filter, Vocabulary, fold
@@ -797,6 +798,24 @@ def period_statements(con: duckdb.DuckDBPyConnection, f: Filter, start: date, en
             ORDER BY s.date, s.incident_id, e.seq""",
         params,
     )
+
+
+MATCH_ON_PAGE_RECORDS = 250_000  # above this, the pages point to ``python -m dashboard match`` instead
+
+
+def possible_duplicates(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """What the matcher (``dashboard.fusion``, default window) says of the whole store:
+    records, links, and attacks once fused; None with one source only. Above
+    ``MATCH_ON_PAGE_RECORDS`` records it is not run here (``{"records": n}``)."""
+    n, sources = con.execute(
+        """SELECT count(*), count(DISTINCT CASE WHEN origin IN ('native', 'manual') THEN 'analyst' ELSE origin END)
+           FROM incidents""").fetchone()
+    if sources < 2:
+        return None
+    if n > MATCH_ON_PAGE_RECORDS:
+        return {"records": int(n)}
+    s = fusion.summary(con)
+    return {"records": s["records"], "links": s["links"], "incidents": s["incidents"]}
 
 
 def dataset_notes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -66,3 +66,16 @@ def test_the_command_reports_and_writes_nothing(three, store, capsys):
     assert store.version == before
     assert main(["match", "--json", "--strict", "--db", str(store.path)]) == 0
     assert '"window": "strict"' in capsys.readouterr().out
+
+
+def test_the_pages_warn_with_numbers_when_datasets_repeat_attacks(three):
+    """With ACLED, UCDP and GTD files next to the embedded data, every page says how many
+    records repeat an attack and how many attacks the store holds, not only that
+    datasets are mixed."""
+    from tests.helpers.apptest import open_page
+
+    at = open_page("views/overview.py")
+    warnings = [w.value for w in at.warning]
+    assert any("151 records look like the same attack" in w and "about 142 attacks" in w for w in warnings), warnings
+    at = open_page("views/overview.py", dataset="acled")
+    assert not any("look like the same attack" in w.value for w in at.warning)

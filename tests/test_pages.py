@@ -89,8 +89,9 @@ def test_mixed_datasets_are_flagged_and_one_dataset_can_be_chosen(store, con):
     ingest_file(store, fixture_path("acled_sample.csv"))
     store.close()  # the page opens the same file
     mixed = open_page()
-    assert any("mixes datasets" in c.value for c in mixed.caption)
+    assert any("mixes datasets" in w.value and "44 records look like the same attack" in w.value
+               for w in mixed.warning), [w.value for w in mixed.warning]
     acled = open_page(dataset="acled")
     assert metric(acled, "Incidents") == "44"
-    assert not any("mixes datasets" in c.value for c in acled.caption)
+    assert not any("mixes datasets" in c.value for c in [*acled.caption, *acled.warning])
     assert metric(open_page(dataset="reference"), "Incidents") == "141"

@@ -170,11 +170,21 @@ def show_selection() -> None:
     st.caption(md(filt.describe()))  # names and search text from the URL or the store, shown literally
     datasets = state.vocabulary().datasets
     if len(datasets) > 1 and len(filt.datasets) != 1:
-        st.caption(
-            f":material/warning: The selection mixes datasets ({md(', '.join(filt.datasets or datasets))}): "
-            "an attack that several datasets report is counted once per dataset. "
-            "Choose one under **More filters → Dataset**."
-        )
+        dup = state.ask_store("possible_duplicates")
+        mixed = f"The selection mixes datasets ({md(', '.join(filt.datasets or datasets))})"
+        if dup and dup.get("links"):
+            st.warning(
+                f"{mixed}, and {dup['links']:,} records look like the same attack as a record in another dataset: "
+                f"the store's {dup['records']:,} records are about {dup['incidents']:,} attacks, and these "
+                "pages count every record, so those attacks count two or three times. Choose one dataset under "
+                "**More filters → Dataset** to count each attack once (`python -m dashboard match` lists the "
+                "pairs; docs/matching.md).", icon=":material/warning:")
+        elif dup and "links" not in dup:
+            st.warning(f"{mixed}: an attack that several datasets report is counted once per dataset. Choose one "
+                       "under **More filters → Dataset**; `python -m dashboard match` says how many records "
+                       "repeat an attack.", icon=":material/warning:")
+        elif dup is not None:
+            st.caption(f"{mixed}; the matcher finds no attack reported by two of them.")
     if filt.precision == "exact":
         kept = state.ask("headline", filt)["incidents"]
         every = state.ask("headline", filt.with_(precision="any"))["incidents"]
