@@ -463,18 +463,23 @@ def band_map(areas_geojson: dict, values: pd.DataFrame, *, key: str = "iso_3166_
 
 
 # --- rivalry -----------------------------------------------------------------
+def _per_side(frame: pd.DataFrame, sides: tuple[str, str], colours: dict[str, str] | None):
+    """(side, its rows, its colour) for each of the two sides."""
+    cmap = colour_map(list(sides), colours)
+    for side in sides:
+        yield side, frame[frame["side"] == side], cmap[side]
+
+
 def share_chart(share: pd.DataFrame, sides: tuple[str, str], metric: str = "incidents",
                 colours: dict[str, str] | None = None, title: str | None = None) -> go.Figure:
     """Each side's share of the two groups' attacks (or killed) per period, stacked to 100 %;
     hover gives the counts."""
     if share.empty:
         return empty("Neither group is counted for an incident in the selection.")
-    cmap = colour_map(list(sides), colours)
     fig = go.Figure()
-    for side in sides:
-        part = share[share["side"] == side]
+    for side, part, colour in _per_side(share, sides, colours):
         fig.add_trace(go.Bar(
-            x=pd.to_datetime(part["period"]), y=part[f"share_{metric}"], name=esc(side), marker_color=cmap[side],
+            x=pd.to_datetime(part["period"]), y=part[f"share_{metric}"], name=esc(side), marker_color=colour,
             customdata=part[[metric]].to_numpy(),
             hovertemplate="<b>%{fullData.name}</b> %{x|%b %Y}<br>%{y:.0%} of the two (%{customdata[0]:,})<extra></extra>",
         ))
@@ -488,15 +493,13 @@ def severity_chart(severity: pd.DataFrame, sides: tuple[str, str], colours: dict
     """Killed per attack per period: the median, with the quartiles as a band."""
     if severity.empty:
         return empty("No attack to measure.")
-    cmap = colour_map(list(sides), colours)
     fig = go.Figure()
-    for side in sides:
-        part = severity[severity["side"] == side]
+    for side, part, colour in _per_side(severity, sides, colours):
         fig.add_trace(go.Scatter(
             x=pd.to_datetime(part["period"]), y=part["median_killed"], name=esc(side), mode="lines+markers",
-            line=dict(color=cmap[side], width=2.5),
+            line=dict(color=colour, width=2.5),
             error_y=dict(type="data", symmetric=False, array=(part["q3_killed"] - part["median_killed"]).to_numpy(),
-                         arrayminus=(part["median_killed"] - part["q1_killed"]).to_numpy(), color=cmap[side],
+                         arrayminus=(part["median_killed"] - part["q1_killed"]).to_numpy(), color=colour,
                          thickness=1),
             customdata=part[["attacks", "suicide_share", "mass_casualty_share"]].to_numpy(),
             hovertemplate=("<b>%{fullData.name}</b> %{x|%b %Y}<br>median %{y} killed per attack "

@@ -42,6 +42,13 @@ DEFAULT_KM, MAX_KM = 25, 500
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 
 
+def great_circle_km_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    """SQL for the great-circle distance in km (haversine, ``EARTH_RADIUS_KM``) between
+    two points given as SQL expressions in degrees (column names or ``?``)."""
+    return (f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({lat2} - {lat1}) / 2), 2) + "
+            f"cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))")
+
+
 def fold(text: str) -> str:
     """A place name folded for matching spellings: "D.I. Khan", "DI Khan" and
     "d i khan" all fold to "dikhan"."""
@@ -389,10 +396,9 @@ class NearDim(Dimension):
         if not f.near_point:
             return None
         _, lat, lon = f.near_point
-        return (f"({alias}.placed_at IS NULL AND {alias}.latitude IS NOT NULL AND "
-                f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({alias}.latitude - ?) / 2), 2) + "
-                f"cos(radians(?)) * cos(radians({alias}.latitude)) * "
-                f"pow(sin(radians({alias}.longitude - ?) / 2), 2))) <= ?)", [lat, lat, lon, float(f.km)])
+        distance = great_circle_km_sql("?", "?", f"{alias}.latitude", f"{alias}.longitude")
+        return (f"({alias}.placed_at IS NULL AND {alias}.latitude IS NOT NULL AND {distance} <= ?)",
+                [lat, lat, lon, float(f.km)])
 
     def words(self, f):
         if not f.near_point:

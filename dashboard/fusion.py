@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from .filters import EARTH_RADIUS_KM
+from .filters import great_circle_km_sql
 
 METHOD_VERSION = "match-1"
 ANALYST = ("native", "manual")  # the analyst's own log: one source
@@ -130,10 +130,7 @@ pairs AS (
 scored AS (
     SELECT a.incident_id AS a_id, b.incident_id AS b_id, a.source AS a_source, b.source AS b_source,
            a.date AS a_date, b.date AS b_date, a.killed AS a_killed, b.killed AS b_killed,
-           CASE WHEN a.lat IS NOT NULL AND b.lat IS NOT NULL THEN
-               2 * {radius} * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
-                   + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2)))
-           END AS km,
+           CASE WHEN a.lat IS NOT NULL AND b.lat IS NOT NULL THEN {distance} END AS km,
            a.district IS NOT NULL AND b.district IS NOT NULL AS both_districts,
            a.district = b.district AS same_district,
            a.province = b.province AS same_province,
@@ -170,6 +167,10 @@ FROM kept
 """
 
 
+def _candidates_sql() -> str:
+    return _CANDIDATES.format(distance=great_circle_km_sql("a.lat", "a.lon", "b.lat", "b.lon"))
+
+
 def _cell(window: Window) -> float:
     """Grid cell in degrees: at least the window's km wide (111 km a degree of latitude;
     a degree of longitude is shorter, so a cell is wider than needed, never narrower)."""
@@ -179,7 +180,7 @@ def _cell(window: Window) -> float:
 def candidates(con: duckdb.DuckDBPyConnection, window: Window = WINDOWS["default"]) -> pd.DataFrame:
     """Every candidate pair with its score (columns a_id, b_id, a_source, b_source,
     a_date, b_date, a_killed, b_killed, km, score), best first."""
-    sql = _CANDIDATES.format(radius=EARTH_RADIUS_KM)
+    sql = _candidates_sql()
     out = con.execute(sql, {"days": window.days, "km": window.km, "cell": _cell(window)}).df()
     return out.sort_values(["score", "a_id", "b_id"], ascending=[False, True, True], ignore_index=True)
 
@@ -218,7 +219,7 @@ class Match:
 def match(con: duckdb.DuckDBPyConnection, window: Window = WINDOWS["default"]) -> Match:
     """Links one-to-one per pair of sources by best score (see the module docstring),
     all in DuckDB: only the links come back, so memory stays with the link count."""
-    sql = _LINKS.format(candidates=_CANDIDATES.format(radius=EARTH_RADIUS_KM))
+    sql = _LINKS.format(candidates=_candidates_sql())
     out = con.execute(sql, {"days": window.days, "km": window.km, "cell": _cell(window),
                             "threshold": window.threshold}).df()
     n_candidates = int(out["n_candidates"].iloc[0]) if len(out) else 0

@@ -579,3 +579,13 @@ def test_a_district_as_the_source_wrote_it_stays_filterable(with_pak):
         assert len(rows) >= 1 and set(rows["district"]) == {polygon}
         assert set(rows["district_as_written"]) == {written}
         assert queries.headline(con, f)["incidents"] == len(rows)  # the derived tables agree
+
+
+def test_the_map_names_the_districts_of_the_chosen_province(with_pak):
+    """With district boundaries added and Khyber Pakhtunkhwa chosen, the map's labels are
+    KP's districts, each at a point inside its polygon."""
+    from dashboard import pagedata
+
+    labels = pagedata.area_labels("district", Filter(provinces=("Khyber Pakhtunkhwa",)))
+    assert "Bajaur" in set(labels["name"]) and set(labels["province"]) == {"Khyber Pakhtunkhwa"}
+    assert labels[["latitude", "longitude"]].notna().all().all()

@@ -93,20 +93,6 @@ def test_every_dimension_round_trips_through_the_url():
     assert Filter.from_query(f.to_query(), vocab) == (f, [])
 
 
-@pytest.mark.parametrize("params, notice", [
-    ({"from": "1800-01-01"}, "dates run from 1970 to 2100"),
-    ({"to": "2200-01-01"}, "dates run from 1970 to 2100"),
-    ({"min_killed": "99999999999"}, "min_killed"),
-    ({"km": "0"}, "km"),
-    ({"km": "many"}, "km"),
-    ({"near": "Atlantis"}, "no point known"),
-    ({"near": "95,200"}, "no point known"),
-])
-def test_out_of_range_values_fall_back_with_a_notice(params, notice):
-    f, notices = Filter.from_query(params)
-    assert f == Filter() and any(notice in n for n in notices), notices
-
-
 def test_a_link_with_too_many_parameters_is_read_with_a_notice():
     params = {"group": ["TTP"] * 1500, "province": "Kabul"}
     f, notices = Filter.from_query(params)

@@ -58,6 +58,13 @@ def test_values_are_matched_case_insensitively_to_the_known_spelling():
         ({"min_killed": "-4"}, "min_killed"),
         ({"min_killed": "ten"}, "min_killed"),
         ({"utm_source": "x"}, "unknown parameter"),
+        ({"from": "1800-01-01"}, "dates run from 1970 to 2100"),
+        ({"to": "2200-01-01"}, "dates run from 1970 to 2100"),
+        ({"min_killed": "99999999999"}, "min_killed"),
+        ({"km": "0"}, "km"),
+        ({"km": "many"}, "km"),
+        ({"near": "Atlantis"}, "no point known"),
+        ({"near": "95,200"}, "no point known"),
     ],
 )
 def test_garbage_falls_back_to_defaults_with_a_notice(params, expected_notice):

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .boundary_registry import display_geojson, registry
+from .boundary_registry import display_geojson, load_districts, registry
 from .provinces import load_provinces
 
 
@@ -34,15 +34,11 @@ def province_labels() -> pd.DataFrame:
 
 
 def district_labels() -> pd.DataFrame:
-    """name, latitude, longitude (degrees, a point inside each district) of the added districts."""
-    from shapely.geometry import shape
-
-    rows = []
-    for f in district_geojson()["features"]:
-        point = shape(f["geometry"]).representative_point()
-        rows.append({"name": f["properties"]["district"], "province": f["properties"]["province"],
-                     "latitude": round(point.y, 4), "longitude": round(point.x, 4)})
-    return pd.DataFrame(rows, columns=["name", "province", "latitude", "longitude"])
+    """name, province, latitude, longitude (degrees, the point inside each district the
+    stored layer keeps) of the added districts; read once per state of the files."""
+    d = load_districts()
+    return pd.DataFrame({"name": d["district"].to_numpy(), "province": d["province"].to_numpy(),
+                         "latitude": d["latitude"].round(4).to_numpy(), "longitude": d["longitude"].round(4).to_numpy()})
 
 
 # --- districts (only when the analyst has added district boundaries) -------------

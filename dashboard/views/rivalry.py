@@ -10,11 +10,6 @@ from dashboard.ui import sidebar, state, widgets
 
 
 
-def blank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Empty cells, not "None", where a figure does not apply."""
-    return frame.astype(object).where(frame.notna(), "")
-
-
 def arrow(direction: str) -> str:
     return direction.replace("->", " → ")
 
@@ -83,7 +78,7 @@ with b:
                    "boundaries (Import & manage) to see whether the two groups share districts.")
     if ov is not None and len(ov):
         st.markdown("**Overlap index per period** (1: the two spread their attacks alike; 0: they never meet)")
-        widgets.table(blank(ov), hide_index=True, width="stretch",
+        widgets.table(ov, hide_index=True, width="stretch",
                      column_config={"period": st.column_config.DateColumn("Period from", format="YYYY-MM-DD"),
                                     "overlap": "Overlap", "areas_a": f"Areas with {side_a}",
                                     "areas_b": f"Areas with {side_b}", "shared_areas": "Shared areas"})
@@ -100,7 +95,7 @@ st.caption(f"Incidents both groups claimed: {claims['competing_claims']:,}.")
 
 st.header("6. Sequences and lead–lag")
 ttn = m["time_to_next"]
-widgets.table(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in ttn.items()])), hide_index=True,
+widgets.table(pd.DataFrame([{"direction": arrow(k), **v} for k, v in ttn.items()]), hide_index=True,
              width="stretch",
              column_config={"direction": "Attack → the other's next attack in the same area",
                             "attacks": "Attacks", "followed": "Followed at all", "median_days": "Median days",
@@ -113,7 +108,7 @@ st.plotly_chart(lead_lag.correlation_figure, width="stretch", config={"displaylo
 st.caption("Bars outside the dotted band (±1.96/√weeks) are correlations unlikely under no relation at all.")
 gr = lead_lag.models["granger"]
 if gr:
-    widgets.table(blank(pd.DataFrame([{"direction": arrow(k), **v} for k, v in gr.items()])), hide_index=True,
+    widgets.table(pd.DataFrame([{"direction": arrow(k), **v} for k, v in gr.items()]), hide_index=True,
                  width="stretch",
                  column_config={"direction": "Granger test (weekly)", "p_value": "p-value",
                                 "lag_weeks": "Lag (weeks)", "declined": "Not run because"})
